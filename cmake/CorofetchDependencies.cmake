@@ -1,0 +1,26 @@
+# Every dependency is a Debian 12 package (see README "Set-up"); scripts/setup.sh installs them.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(LLHTTP 8 REQUIRED)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+
+# Standalone Asio is header-only (libasio-dev): an interface target so every user gets the same
+# definitions.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(cf_asio INTERFACE)
+target_include_directories(cf_asio SYSTEM INTERFACE $<BUILD_INTERFACE:${ASIO_INCLUDE_DIR}>)
+target_compile_definitions(cf_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+target_link_libraries(cf_asio INTERFACE Threads::Threads)
+
+if(CF_BUILD_EXAMPLES OR CF_BUILD_TESTS OR CF_BUILD_BENCH)
+  find_package(CLI11 2 REQUIRED)
+  find_package(nlohmann_json 3.11 REQUIRED)
+endif()
+if(CF_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()
