@@ -3,7 +3,7 @@ function(cf_set_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wdouble-promotion -Wimplicit-fallthrough)
+    -Wdouble-promotion -Wimplicit-fallthrough)
   if(CF_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -68,22 +68,31 @@ class url {
   friend bool operator==(const url& a, const url& b) noexcept { return a.href_ == b.href_; }
 
  private:
-  friend class url_builder;  // lib/url: the parser assembles href and the offsets below
+  friend class url_builder;  // lib/url/parser.cpp assembles href_ and the offsets below
 
-  // href_ = scheme ":" ["//" [user [":" pass] "@"] host [":" port]] path ["?" query] ["#" frag]
-  // Each offset is where that part starts in href_ (see lib/url for the exact layout).
+  /// The scheme, as far as the URL Standard treats schemes differently.
+  enum class scheme_id : std::uint8_t { other, http, https, ws, wss, ftp, file };
+  static constexpr std::uint32_t npos = 0xFFFFFFFF;
+
+  [[nodiscard]] std::uint32_t path_end() const noexcept;
+
+  // href_ = scheme ":" ["//" [username [":" password] "@"] host [":" port]] ["/."] path
+  //         ["?" query] ["#" fragment]
+  // Offsets index href_. Without "//", username_begin_ .. host_end_ all equal scheme_end_ + 1.
+  // "/." is the URL Standard's marker for a host-less path that starts with "//"; it belongs to
+  // neither host nor path.
   std::string href_;
-  std::uint32_t scheme_end_ = 0;     // index of ':'
-  std::uint32_t username_begin_ = 0;
-  std::uint32_t username_end_ = 0;
-  std::uint32_t host_begin_ = 0;
-  std::uint32_t host_end_ = 0;
-  std::uint32_t port_begin_ = 0;     // == host_end_ when no explicit port
+  std::uint32_t scheme_end_ = 0;      // index of ':'
+  std::uint32_t username_begin_ = 0;  // after "scheme:" or "scheme://"
+  std::uint32_t username_end_ = 0;    // ':' before the password, '@', or host_begin_
+  std::uint32_t host_begin_ = 0;      // after '@' when there are credentials
+  std::uint32_t host_end_ = 0;        // ':' before the port, or path_begin_
   std::uint32_t path_begin_ = 0;
-  std::uint32_t query_begin_ = 0;    // index of '?', or npos-like (see lib/url)
-  std::uint32_t fragment_begin_ = 0; // index of '#', or npos-like (see lib/url)
-  std::int32_t port_ = -1;           // -1: none written (or default)
+  std::uint32_t query_begin_ = npos;     // index of '?', npos when there is no query
+  std::uint32_t fragment_begin_ = npos;  // index of '#', npos when there is no fragment
+  std::int32_t port_ = -1;               // -1: none written (or the scheme's default)
   host_kind host_kind_ = host_kind::none;
+  scheme_id scheme_id_ = scheme_id::other;
   bool opaque_path_ = false;
 };
 

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace corofetch::test {
+
+/// What a finished child process left behind.
+struct process_result {
+  int exit_code = -1;  ///< exit status, or 128 + signal number when killed by a signal
+  std::string out;     ///< everything written to stdout
+  std::string err;     ///< everything written to stderr
+};
+
+/// Runs argv[0] (a path, no shell) with the given arguments, captures stdout and stderr, and
+/// waits for it; kills it (SIGKILL) and fails the current test if it runs past `limit`.
+process_result run_process(const std::vector<std::string>& argv,
+                           std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+/// The path of a command-line tool built from examples/ (e.g. "cf-url").
+std::string example_tool(const std::string& name);
+
+/// The lines of a text, without their '\n'.
+std::vector<std::string> split_lines(const std::string& text);
+
+}  // namespace corofetch::test
