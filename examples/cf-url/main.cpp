@@ -7,8 +7,8 @@
 // Exit status 1 when any input is not a valid URL, else 0.
 #include <corofetch/url/url.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -62,9 +62,7 @@ void print_table(const std::string& input, const url& u) {
   row("file", corofetch::url::local_file_name(u));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"cf-url: parse URLs as browsers do (WHATWG URL Standard) and print their parts"};
   std::vector<std::string> inputs;
   std::string base_text;
@@ -103,4 +101,14 @@ int main(int argc, char** argv) {
     }
   }
   return status;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // output errors (a closed stdout) end with one line too
+    std::fprintf(stderr, "cf-url: %s\n", e.what());
+    return 2;
+  }
 }

@@ -23,7 +23,8 @@ void close_fd(int& fd) {
 
 // Reads both pipes until they close, so a child writing much to one of them never blocks on a
 // full pipe while we wait on the other.
-bool drain(int out_fd, int err_fd, process_result& result, std::chrono::steady_clock::time_point deadline) {
+bool drain(int out_fd, int err_fd, process_result& result,
+           std::chrono::steady_clock::time_point deadline) {
   std::array<pollfd, 2> fds{{{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}}};
   std::array<std::string*, 2> sinks{&result.out, &result.err};
   std::array<char, 65536> buffer{};
@@ -72,7 +73,8 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
   close_fd(err_pipe[1]);
 
   process_result result;
-  const bool finished = drain(out_pipe[0], err_pipe[0], result, std::chrono::steady_clock::now() + limit);
+  const bool finished =
+      drain(out_pipe[0], err_pipe[0], result, std::chrono::steady_clock::now() + limit);
   if (!finished) ::kill(pid, SIGKILL);
   close_fd(out_pipe[0]);
   close_fd(err_pipe[0]);
@@ -85,7 +87,9 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
   return result;
 }
 
-std::string example_tool(const std::string& name) { return std::string(CF_EXAMPLES_DIR) + "/" + name; }
+std::string example_tool(const std::string& name) {
+  return std::string(CF_EXAMPLES_DIR) + "/" + name;
+}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

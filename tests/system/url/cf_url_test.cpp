@@ -45,10 +45,12 @@ TEST_CASE("cf-url takes the seed's five example URLs apart", "[system][url]") {
   CHECK(lines[2] == json::parse(R"({"input":"file://localhost/c:/path/file1/zip",
       "href":"file:///c:/path/file1/zip","scheme":"file","user":"","password":"","host":"",
       "port":null,"path":"/c:/path/file1/zip","query":null,"fragment":null})"));
-  CHECK(lines[3] == json::parse(R"({"input":"mailto:tone@cyber.co.kr","href":"mailto:tone@cyber.co.kr",
+  CHECK(lines[3] ==
+        json::parse(R"({"input":"mailto:tone@cyber.co.kr","href":"mailto:tone@cyber.co.kr",
       "scheme":"mailto","user":"","password":"","host":"","port":null,"path":"tone@cyber.co.kr",
       "query":null,"fragment":null})"));
-  CHECK(lines[4] == json::parse(R"({"input":"news:comp.protocols.tcp-ip","href":"news:comp.protocols.tcp-ip",
+  CHECK(lines[4] ==
+        json::parse(R"({"input":"news:comp.protocols.tcp-ip","href":"news:comp.protocols.tcp-ip",
       "scheme":"news","user":"","password":"","host":"","port":null,"path":"comp.protocols.tcp-ip",
       "query":null,"fragment":null})"));
 }
@@ -67,9 +69,10 @@ TEST_CASE("cf-url --base resolves relative references", "[system][url]") {
 }
 
 TEST_CASE("cf-url reports invalid URLs and exits 1, keeping the valid ones", "[system][url]") {
-  const auto lines = run_json({"http://exa mple.com/", "http://h:65536/", "http://1.2.3.4.5/",
-                               "http://256.0.0.1/", "http://[::1/", "http:///", "http://ok.example/"},
-                              1);
+  const auto lines =
+      run_json({"http://exa mple.com/", "http://h:65536/", "http://1.2.3.4.5/", "http://256.0.0.1/",
+                "http://[::1/", "http:///", "http://ok.example/"},
+               1);
   for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
     INFO(lines[i].dump());
     CHECK(lines[i].contains("error"));

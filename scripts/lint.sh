@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Checks the code against .clang-format and .clang-tidy (tidy on the library and tools, using
+# the compile_commands.json of BUILD_DIR, default build/). Exit status non-zero on any finding.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${BUILD_DIR:-$root/build}
+cd "$root"
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
+clang-format --dry-run -Werror "${sources[@]}"
+mapfile -t tidy_sources < <(git ls-files 'lib/*.cpp' 'examples/*.cpp')
+if [ ! -f "$build_dir/compile_commands.json" ]; then
+  echo "lint: no $build_dir/compile_commands.json; run scripts/build.sh first" >&2
+  exit 1
+fi
+printf '%s\n' "${tidy_sources[@]}" |
+  xargs -P "$(nproc)" -n 4 clang-tidy -p "$build_dir" --quiet --warnings-as-errors='*' 2>/dev/null
+echo "lint: clean"
