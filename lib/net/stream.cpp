@@ -1,0 +1,230 @@
+#include <corofetch/net/address.hpp>
+#include <corofetch/net/stream.hpp>
+
+#include "net/tls_impl.hpp"
+
+#include <string>
+#include <variant>
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/ssl/error.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+namespace corofetch::net {
+
+using asio::ip::tcp;
+using ssl_stream = asio::ssl::stream<tcp::socket>;
+
+struct stream::impl {
+  explicit impl(tcp::socket s) : io(std::in_place_index<0>, std::move(s)) {}
+  impl(tcp::socket s, const std::shared_ptr<tls_context::impl>& tls)
+      : io(std::in_place_index<1>, std::move(s), tls->context), context(tls) {}
+
+  tcp::socket& socket() noexcept {
+    if (auto* plain = std::get_if<0>(&io)) return *plain;
+    return std::get<1>(io).next_layer();
+  }
+
+  std::variant<tcp::socket, ssl_stream> io;
+  std::shared_ptr<tls_context::impl> context;  // the SSL_CTX outlives every SSL made from it
+  std::string detail;
+};
+
+namespace {
+
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+// X509_V_ERR_* (OpenSSL's verification results) grouped into the errors a user acts on.
+errc classify_verify_result(long result) {  // NOLINT(google-runtime-int): OpenSSL's type
+  switch (result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return errc::tls_hostname_mismatch;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return errc::tls_certificate_expired;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+      return errc::tls_certificate_untrusted;
+    default:
+      return errc::tls_certificate_invalid;
+  }
+}
+
+// Translates an error of the TLS layer, keeping OpenSSL's reason in `detail`; errors of the
+// socket below (reset, eof before the handshake) pass through.
+std::error_code translate_tls_error(const std::error_code& ec, errc otherwise,
+                                    std::string& detail) {
+  if (ec == asio::ssl::error::stream_truncated) {
+    detail = ec.message();
+    return errc::tls_stream_truncated;
+  }
+  if (ec.category() != asio::error::get_ssl_category()) return ec;
+  detail = ec.message();
+  return otherwise;
+}
+
+std::string_view strip_host(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);  // "example.com." (FQDN)
+  return host;
+}
+
+// SNI for names, never for address literals (RFC 6066 3); the name or address the
+// certificate must match (RFC 6125 6.4, 6.2.1 for IP SANs), checked by OpenSSL's verifier.
+std::error_code prepare_handshake(ssl_stream& tls, std::string_view host, bool verify) {
+  const std::string name(strip_host(host));
+  const bool is_ip = parse_address(name).has_value();
+  SSL* ssl = tls.native_handle();
+  if (!is_ip && !name.empty() &&
+      SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(name.c_str())) != 1) {
+    return errc::tls_handshake_failed;
+  }
+  if (!verify) return {};
+  if (name.empty()) return std::make_error_code(std::errc::invalid_argument);
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
+                       : X509_VERIFY_PARAM_set1_host(param, name.data(), name.size());
+  return ok == 1 ? std::error_code{} : std::error_code(errc::tls_handshake_failed);
+}
+
+std::error_code handshake_failure(ssl_stream& tls, const std::error_code& ec, bool verify,
+                                  std::string& detail) {
+  const auto verify_result = SSL_get_verify_result(tls.native_handle());
+  if (verify && verify_result != X509_V_OK && ec.category() == asio::error::get_ssl_category()) {
+    detail = X509_verify_cert_error_string(verify_result);
+    return classify_verify_result(verify_result);
+  }
+  return translate_tls_error(ec, errc::tls_handshake_failed, detail);
+}
+
+}  // namespace
+
+stream::stream() noexcept = default;
+stream::stream(tcp::socket socket) : impl_(std::make_unique<impl>(std::move(socket))) {}
+stream::stream(tcp::socket socket, const tls_context& tls)
+    : impl_(std::make_unique<impl>(std::move(socket), tls.impl_)) {}
+stream::stream(stream&&) noexcept = default;
+stream& stream::operator=(stream&&) noexcept = default;
+stream::~stream() = default;
+
+bool stream::is_open() const noexcept {
+  return impl_ && impl_->socket().is_open();
+}
+bool stream::is_tls() const noexcept {
+  return impl_ && impl_->io.index() == 1;
+}
+tcp::socket& stream::socket() noexcept {
+  return impl_->socket();
+}
+asio::any_io_executor stream::get_executor() const noexcept {
+  return impl_->socket().get_executor();
+}
+
+std::string_view stream::tls_error_detail() const noexcept {
+  return impl_ ? std::string_view(impl_->detail) : std::string_view();
+}
+
+void stream::close() noexcept {
+  if (!impl_) return;
+  std::error_code ignored;
+  impl_->socket().close(ignored);
+}
+
+asio::awaitable<std::error_code> stream::async_handshake(std::string_view host,
+                                                         std::chrono::milliseconds timeout) {
+  if (!is_open()) co_return errc::stream_not_open;
+  auto* tls = std::get_if<1>(&impl_->io);
+  if (tls == nullptr) co_return std::error_code{};
+  const bool verify = !impl_->context->options.insecure_skip_verify;
+  impl_->detail.clear();
+  if (auto ec = prepare_handshake(*tls, host, verify); ec) co_return ec;
+
+  std::error_code ec;
+  if (timeout.count() > 0) {
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer timer(get_executor(), timeout);
+    auto outcome = co_await (tls->async_handshake(asio::ssl::stream_base::client, use_tuple) ||
+                             timer.async_wait(use_tuple));
+    if (outcome.index() == 1) co_return errc::tls_handshake_timeout;
+    ec = std::get<0>(std::get<0>(outcome));
+  } else {
+    std::tie(ec) = co_await tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+  }
+  if (ec) co_return handshake_failure(*tls, ec, verify, impl_->detail);
+  co_return std::error_code{};
+}
+
+asio::awaitable<io_result> stream::async_read_some(asio::mutable_buffer buffer) {
+  if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (auto* plain = std::get_if<0>(&impl_->io)) {
+    auto [ec, n] = co_await plain->async_read_some(buffer, use_tuple);
+    co_return io_result{ec, n};
+  }
+  auto [ec, n] = co_await std::get<1>(impl_->io).async_read_some(buffer, use_tuple);
+  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  co_return io_result{ec, n};
+}
+
+asio::awaitable<io_result> stream::async_write_some(asio::const_buffer buffer) {
+  if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (auto* plain = std::get_if<0>(&impl_->io)) {
+    auto [ec, n] = co_await plain->async_write_some(buffer, use_tuple);
+    co_return io_result{ec, n};
+  }
+  auto [ec, n] = co_await std::get<1>(impl_->io).async_write_some(buffer, use_tuple);
+  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  co_return io_result{ec, n};
+}
+
+asio::awaitable<io_result> stream::async_write(asio::const_buffer buffer) {
+  // A coroutine, not a plain forwarding call: the span must point into this frame, which lives
+  // until the write completes.
+  co_return co_await async_write(std::span<const asio::const_buffer>(&buffer, 1));
+}
+
+asio::awaitable<io_result> stream::async_write(std::span<const asio::const_buffer> buffers) {
+  if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (auto* plain = std::get_if<0>(&impl_->io)) {
+    auto [ec, n] = co_await asio::async_write(*plain, buffers, use_tuple);
+    co_return io_result{ec, n};
+  }
+  auto [ec, n] = co_await asio::async_write(std::get<1>(impl_->io), buffers, use_tuple);
+  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  co_return io_result{ec, n};
+}
+
+asio::awaitable<std::error_code> stream::async_shutdown(std::chrono::milliseconds timeout) {
+  if (!is_open()) co_return errc::stream_not_open;
+  std::error_code ec;
+  if (auto* tls = std::get_if<1>(&impl_->io)) {
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer timer(get_executor(), timeout);
+    auto outcome = co_await (tls->async_shutdown(use_tuple) || timer.async_wait(use_tuple));
+    ec = outcome.index() == 1 ? std::error_code(errc::tls_handshake_timeout)
+                              : std::get<0>(std::get<0>(outcome));
+    // The peer's close_notify arriving as eof, or no answer at all, still ends the session.
+    if (ec == asio::error::eof) ec = {};
+    if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  } else {
+    impl_->socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+  close();
+  co_return ec;
+}
+
+}  // namespace corofetch::net
