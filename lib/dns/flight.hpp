@@ -1,0 +1,78 @@
+#pragma once
+
+// Single flight: one query in flight per (name, type), and the coroutines waiting for it.
+
+#include <corofetch/dns/answer.hpp>
+#include <corofetch/dns/record.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace corofetch::dns {
+
+class channel;
+
+using answer_ptr = std::shared_ptr<const answer>;
+
+// One coroutine waiting for a flight; a node of the flight's intrusive list.
+struct waiter {
+  waiter* prev = nullptr;
+  waiter* next = nullptr;
+  struct flight* owner = nullptr;
+  waiter() = default;
+  waiter(const waiter&) = delete;
+  waiter& operator=(const waiter&) = delete;
+  virtual ~waiter() = default;
+  // Posts the resumption to the waiter's executor; `from_slot` when called by its own
+  // cancellation handler (which must not clear the slot it is running from).
+  virtual void complete(answer_ptr a, bool from_slot) = 0;
+};
+
+// One distinct (name, type) query, shared by every lookup that wants it (single flight).
+struct flight {
+  void* owner = nullptr;  // the resolver::impl that runs it
+  std::string key;  // the cache key (see resolver::impl::cache_name), given to the cache at the end
+  std::string name;  // as asked, for c-ares
+  record_type type = record_type::a;
+  channel* sent_on = nullptr;
+  bool queued = false;
+  waiter* head = nullptr;
+  waiter* tail = nullptr;
+  std::size_t waiters = 0;
+
+  void link(waiter* w) noexcept {
+    w->owner = this;
+    w->prev = tail;
+    if (tail != nullptr)
+      tail->next = w;
+    else
+      head = w;
+    tail = w;
+    ++waiters;
+  }
+  void unlink(waiter* w) noexcept {
+    if (w->prev != nullptr)
+      w->prev->next = w->next;
+    else
+      head = w->next;
+    if (w->next != nullptr)
+      w->next->prev = w->prev;
+    else
+      tail = w->prev;
+    w->prev = w->next = nullptr;
+    w->owner = nullptr;
+    --waiters;
+  }
+  // Resumes every waiter with `a` (posted, never run here).
+  void complete_all(const answer_ptr& a) {
+    while (head != nullptr) {
+      waiter* w = head;
+      unlink(w);
+      w->complete(a, false);
+      delete w;  // NOLINT: owned by the list
+    }
+  }
+};
+
+}  // namespace corofetch::dns

@@ -1,0 +1,156 @@
+#include <corofetch/dns/detail/message.hpp>
+#include <corofetch/dns/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include <iterator>
+
+namespace corofetch::dns::detail {
+namespace {
+
+bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::string* out);
+
+constexpr std::size_t header_size = 12;
+constexpr std::size_t max_name_wire = 255;  // RFC 1035 2.3.4
+constexpr std::uint16_t type_soa = 6;
+
+std::uint16_t get16(std::span<const std::uint8_t> m, std::size_t at) noexcept {
+  return static_cast<std::uint16_t>((m[at] << 8U) | m[at + 1]);
+}
+
+std::uint32_t get32(std::span<const std::uint8_t> m, std::size_t at) noexcept {
+  return (std::uint32_t{m[at]} << 24U) | (std::uint32_t{m[at + 1]} << 16U) |
+         (std::uint32_t{m[at + 2]} << 8U) | std::uint32_t{m[at + 3]};
+}
+
+// Presentation form of one label byte (RFC 1035 5.1): '.' and '\' escaped, unprintables \DDD.
+void append_label_byte(std::string& out, std::uint8_t c) {
+  if (c == '.' || c == '\\') {
+    out += '\\';
+    out += static_cast<char>(c);
+  } else if (c <= 0x20 || c >= 0x7f) {
+    fmt::format_to(std::back_inserter(out), "\\{:03}", c);
+  } else {
+    out += static_cast<char>(c);
+  }
+}
+
+bool read_rr(std::span<const std::uint8_t> m, std::size_t& at, rr_view& rr) {
+  rr.name_offset = static_cast<std::uint32_t>(at);
+  if (!decode_name(m, at, nullptr) || m.size() - at < 10) return false;
+  rr.type = get16(m, at);
+  rr.rclass = get16(m, at + 2);
+  const std::uint32_t ttl = get32(m, at + 4);
+  rr.ttl = (ttl & 0x80000000U) != 0 ? 0 : ttl;  // RFC 2181 8
+  rr.rdata_length = get16(m, at + 8);
+  at += 10;
+  if (m.size() - at < rr.rdata_length) return false;
+  rr.rdata_offset = static_cast<std::uint32_t>(at);
+  at += rr.rdata_length;
+  return true;
+}
+
+bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::uint16_t count,
+                  std::vector<rr_view>& out) {
+  // Every record takes at least 11 bytes, so a count the message cannot hold fails fast.
+  if (count > (m.size() - at) / 11) return false;
+  out.resize(count);
+  for (auto& rr : out) {
+    if (!read_rr(m, at, rr)) return false;
+  }
+  return true;
+}
+
+// Walks (and with `out`, decodes) the name at `offset`; false when malformed.
+bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::string* out) {
+  std::size_t at = offset;
+  std::size_t limit = at;  // every pointer must point strictly before the previous jump
+  std::size_t wire = 0;
+  bool jumped = false;
+  for (;;) {
+    if (at >= m.size()) return false;
+    const std::uint8_t len = m[at];
+    if ((len & 0xc0U) == 0xc0U) {
+      if (at + 1 >= m.size()) return false;
+      const std::size_t target = ((len & 0x3fU) << 8U) | m[at + 1];
+      if (target >= limit) return false;
+      if (!jumped) offset = at + 2;
+      jumped = true;
+      limit = target;
+      at = target;
+      continue;
+    }
+    if ((len & 0xc0U) != 0) return false;  // 01 and 10 label types: reserved
+    wire += 1U + len;
+    if (wire > max_name_wire) return false;
+    if (len == 0) {
+      if (!jumped) offset = at + 1;
+      return true;
+    }
+    if (m.size() - at - 1 < len) return false;
+    if (out != nullptr) {
+      if (wire > 1U + len) *out += '.';
+      for (std::size_t i = 0; i < len; ++i) append_label_byte(*out, m[at + 1 + i]);
+    }
+    at += 1U + len;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> read_name(std::span<const std::uint8_t> m, std::size_t& offset) {
+  std::string out;
+  if (!decode_name(m, offset, &out)) return std::nullopt;
+  return out;
+}
+
+std::string name_at(std::span<const std::uint8_t> m, std::uint32_t offset) {
+  std::size_t at = offset;
+  auto name = read_name(m, at);
+  return name ? std::move(*name) : std::string{};
+}
+
+result<message_view> read_message(std::span<const std::uint8_t> m) {
+  if (m.size() < header_size) return errc::malformed_answer;
+  message_view v;
+  v.id = get16(m, 0);
+  v.flags = get16(m, 2);
+  const std::uint16_t qdcount = get16(m, 4);
+  const std::uint16_t ancount = get16(m, 6);
+  const std::uint16_t nscount = get16(m, 8);
+  std::size_t at = header_size;
+  for (std::uint16_t q = 0; q < qdcount; ++q) {
+    const std::size_t start = at;
+    if (!decode_name(m, at, nullptr) || m.size() - at < 4) return errc::malformed_answer;
+    if (q == 0) {
+      v.question_offset = static_cast<std::uint32_t>(start);
+      v.question_type = get16(m, at);
+    }
+    at += 4;
+  }
+  if (!read_section(m, at, ancount, v.answers)) return errc::malformed_answer;
+  if (!read_section(m, at, nscount, v.authority)) return errc::malformed_answer;
+  return v;
+}
+
+std::optional<std::uint32_t> negative_ttl(std::span<const std::uint8_t> m,
+                                          const message_view& view) {
+  for (const auto& rr : view.authority) {
+    if (rr.type != type_soa) continue;
+    const std::size_t end = std::size_t{rr.rdata_offset} + rr.rdata_length;
+    std::size_t at = rr.rdata_offset;
+    if (end > m.size()) return std::nullopt;
+    const auto bounded = m.first(end);
+    if (!decode_name(bounded, at, nullptr) || !decode_name(bounded, at, nullptr))
+      return std::nullopt;                    // MNAME RNAME
+    if (end - at != 20) return std::nullopt;  // SERIAL REFRESH RETRY EXPIRE MINIMUM
+    const std::uint32_t raw_minimum = get32(m, at + 16);
+    const std::uint32_t minimum = (raw_minimum & 0x80000000U) != 0 ? 0 : raw_minimum;
+    return std::min(rr.ttl, minimum);
+  }
+  return std::nullopt;
+}
+
+}  // namespace corofetch::dns::detail

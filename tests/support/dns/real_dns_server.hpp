@@ -1,0 +1,68 @@
+#pragma once
+
+// A real DNS server for the system tests: NSD (Debian package nsd), authoritative for zones the
+// test gives, started on a free 127.0.0.1 port in a private temporary folder and stopped by the
+// destructor. Its answers are BIND-independent ground truth for cf-lookup and the resolver.
+//
+//   if (!corofetch::test::real_dns_server::installed()) { WARN("nsd not installed"); return; }
+//   corofetch::test::real_dns_server nsd(corofetch::test::example_zones());
+//   ... dig @127.0.0.1 -p nsd.port() ..., resolver servers = {nsd.endpoint()} ...
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace corofetch::test {
+
+/// One zone NSD serves: its origin ("example.test") and the zone file text (RFC 1035 5).
+struct zone {
+  std::string origin;
+  std::string text;
+};
+
+/// Runs `nsd -d` with a generated nsd.conf (no chroot, no privilege drop, no control socket,
+/// one server process) serving `zones` on 127.0.0.1. Not copyable or movable.
+class real_dns_server {
+ public:
+  /// Where NSD is installed (/usr/sbin/nsd).
+  [[nodiscard]] static const std::string& binary();
+  /// True when the NSD binary is there; tests skip with a message otherwise.
+  [[nodiscard]] static bool installed();
+
+  /// Starts NSD and waits (at most `startup`) until it answers the SOA query of the first zone.
+  /// Throws std::runtime_error with NSD's log when it fails to start or to answer.
+  explicit real_dns_server(std::vector<zone> zones,
+                           std::chrono::milliseconds startup = std::chrono::seconds(15));
+  /// Stops NSD (SIGTERM, SIGKILL after 5 s) and removes its folder.
+  ~real_dns_server();
+  real_dns_server(const real_dns_server&) = delete;
+  real_dns_server& operator=(const real_dns_server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] const std::string& address() const noexcept { return address_; }
+  /// "127.0.0.1:PORT", the form a resolver's server list takes.
+  [[nodiscard]] std::string endpoint() const;
+  /// The temporary folder with nsd.conf, the zone files and NSD's log.
+  [[nodiscard]] const std::string& directory() const noexcept { return directory_; }
+  /// NSD's log so far (for a failing test's message).
+  [[nodiscard]] std::string log() const;
+
+ private:
+  bool start_once(const std::vector<zone>& zones, std::chrono::milliseconds startup);
+  void stop() noexcept;
+
+  std::string address_ = "127.0.0.1";
+  std::string directory_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+/// The zones of the system tests, every record type cf-lookup knows:
+/// example.test (SOA, two NS, A, AAAA, three MX preferences, CNAME, TXT with spaces, quotes and
+/// a backslash, two SRV, glue), 0.0.127.in-addr.arpa and 8.b.d.0.1.0.0.2.ip6.arpa (PTR).
+[[nodiscard]] std::vector<zone> example_zones();
+
+}  // namespace corofetch::test
