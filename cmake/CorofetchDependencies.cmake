@@ -16,7 +16,7 @@ add_library(cf_asio INTERFACE)
 target_include_directories(cf_asio SYSTEM INTERFACE $<BUILD_INTERFACE:${ASIO_INCLUDE_DIR}>)
 target_compile_definitions(cf_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
   # Asio 1.22 detects C++20 coroutines under clang only through the old coroutines-TS macro.
-  $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1>)
+  $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1>)
 target_link_libraries(cf_asio INTERFACE Threads::Threads)
 
 if(CF_BUILD_EXAMPLES OR CF_BUILD_TESTS OR CF_BUILD_BENCH)

@@ -11,16 +11,7 @@
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/dns/reverse_name.hpp>
 
-// GCC 12 reports a false -Wnull-dereference inside CLI11 2.1's detail::split (a std::string
-// built in a growing vector), inlined here.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#endif
 #include <CLI/CLI.hpp>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>

@@ -1,9 +1,3 @@
-// GCC 12 reports a false -Wnull-dereference inside Asio 1.22's epoll reactor (scheduler.ipp:330,
-// a thread_info pointer that is never null on that path) when it is inlined here.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#endif
-
 #include "dns/channel.hpp"
 
 #include <corofetch/dns/error.hpp>
@@ -213,7 +207,17 @@ void channel::process(ares_socket_t read_fd, ares_socket_t write_fd) {
 void channel::ensure_timer() {
   // A deadline armed within one base timeout of its arming stays early enough for every try
   // sent later, so the common case needs no clock read.
-  if (active_ == 0 || (timer_armed_ && armed_within_base_)) return;
+  if (active_ == 0) {
+    // Idle: an armed timer would keep the io_context's run() busy until it fires, so a
+    // program that made its last lookup would exit a whole timeout late.
+    if (timer_armed_) {
+      timer_armed_ = false;
+      ++timer_generation_;
+      timer_.cancel();
+    }
+    return;
+  }
+  if (timer_armed_ && armed_within_base_) return;
   const auto now = std::chrono::steady_clock::now();
   if (timer_armed_ && armed_at_ <= now + base_timeout_) return;
   arm_timer(now, now + base_timeout_);
