@@ -301,30 +301,39 @@ std::error_code from_ares_status(int status) noexcept {
 }
 
 answer convert_answer(std::span<const std::uint8_t> message, record_type type, int ares_status) {
+  message_view scratch;
+  return convert_answer(message, type, ares_status, scratch);
+}
+
+answer convert_answer(std::span<const std::uint8_t> message, record_type type, int ares_status,
+                      message_view& scratch) {
   answer a;
-  std::optional<message_view> view;
-  if (!message.empty() && message.size() <= static_cast<std::size_t>(INT_MAX)) {
-    if (auto r = read_message(message)) view = std::move(*r);
-  }
+  const bool readable = !message.empty() && message.size() <= static_cast<std::size_t>(INT_MAX);
+  // Only NXDOMAIN and NODATA need the authority section (the SOA's negative TTL).
+  const auto read_negative_ttl = [&] {
+    if (readable && read_message(message, message_part::answers_and_authority, scratch))
+      a.negative_ttl = negative_ttl(message, scratch);
+  };
   if (ares_status != ARES_SUCCESS) {
     a.error = from_ares_status(ares_status);
-    if (is_negative(a.error) && view) a.negative_ttl = negative_ttl(message, *view);
+    if (is_negative(a.error)) read_negative_ttl();
     return a;
   }
-  if (!view) {
+  if (!readable || !read_message(message, message_part::answers, scratch)) {
     a.error = errc::malformed_answer;
     return a;
   }
+  const message_view& view = scratch;
   std::uint32_t min_ttl = std::numeric_limits<std::uint32_t>::max();
-  for (const auto& rr : view->answers) min_ttl = std::min(min_ttl, rr.ttl);
-  a.min_ttl = view->answers.empty() ? 0 : min_ttl;
+  for (const auto& rr : view.answers) min_ttl = std::min(min_ttl, rr.ttl);
+  a.min_ttl = view.answers.empty() ? 0 : min_ttl;
 
-  const input in{message, message.data(), static_cast<int>(message.size()), *view, type};
+  const input in{message, message.data(), static_cast<int>(message.size()), view, type};
   const int st = parse_records(in, a.records);
   if (st == ARES_SUCCESS && !a.records.empty()) return a;
   a.records.clear();
   a.error = st == ARES_SUCCESS ? std::error_code(errc::nodata) : from_ares_status(st);
-  if (a.error == errc::nodata) a.negative_ttl = negative_ttl(message, *view);
+  if (a.error == errc::nodata) read_negative_ttl();
   return a;
 }
 

@@ -27,13 +27,20 @@ struct waiter {
   // Posts the resumption to the waiter's executor; `from_slot` when called by its own
   // cancellation handler (which must not clear the slot it is running from).
   virtual void complete(answer_ptr a, bool from_slot) = 0;
+  // Disconnects the cancellation slot: the waiter is about to be resumed by resume().
+  virtual void detach() noexcept = 0;
+  // Runs the completion handler here and now; only from a handler running on the resolver's
+  // executor (never inside c-ares), and only for a waiter with `batchable` set.
+  virtual void resume(answer_ptr a) = 0;
+  bool batchable = false;  // the handler's executor is the resolver's: resumed in a batch
 };
 
 // One distinct (name, type) query, shared by every lookup that wants it (single flight).
 struct flight {
   void* owner = nullptr;  // the resolver::impl that runs it
   std::string key;  // the cache key (see resolver::impl::cache_name), given to the cache at the end
-  std::string name;  // as asked, for c-ares
+  std::size_t hash = 0;  // of `key`, computed once per lookup
+  std::string name;      // as asked, for c-ares
   record_type type = record_type::a;
   channel* sent_on = nullptr;
   bool queued = false;

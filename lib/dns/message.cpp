@@ -1,20 +1,24 @@
 #include <corofetch/dns/detail/message.hpp>
 #include <corofetch/dns/error.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
-
-#include <iterator>
+#include <array>
 
 namespace corofetch::dns::detail {
 namespace {
 
-bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::string* out);
-
 constexpr std::size_t header_size = 12;
 constexpr std::size_t max_name_wire = 255;  // RFC 1035 2.3.4
 constexpr std::uint16_t type_soa = 6;
+
+// A decoded name in presentation form: at most 255 wire bytes, each byte at most 4 characters
+// (\DDD), so it always fits; built on the stack and copied into a string once.
+struct name_buffer {
+  std::array<char, 4 * max_name_wire> data;
+  std::size_t size = 0;
+};
+
+bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, name_buffer* out);
 
 std::uint16_t get16(std::span<const std::uint8_t> m, std::size_t at) noexcept {
   return static_cast<std::uint16_t>((m[at] << 8U) | m[at + 1]);
@@ -25,16 +29,21 @@ std::uint32_t get32(std::span<const std::uint8_t> m, std::size_t at) noexcept {
          (std::uint32_t{m[at + 2]} << 8U) | std::uint32_t{m[at + 3]};
 }
 
-// Presentation form of one label byte (RFC 1035 5.1): '.' and '\' escaped, unprintables \DDD.
-void append_label_byte(std::string& out, std::uint8_t c) {
-  if (c == '.' || c == '\\') {
-    out += '\\';
-    out += static_cast<char>(c);
-  } else if (c <= 0x20 || c >= 0x7f) {
-    fmt::format_to(std::back_inserter(out), "\\{:03}", c);
+// Presentation form of one label byte (RFC 1035 5.1) at `to`: '.' and '\\' escaped,
+// unprintables \\DDD. Returns the end of what it wrote.
+char* put_label_byte(char* to, std::uint8_t c) noexcept {
+  if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
+    *to++ = static_cast<char>(c);
+  } else if (c == '.' || c == '\\') {
+    *to++ = '\\';
+    *to++ = static_cast<char>(c);
   } else {
-    out += static_cast<char>(c);
+    *to++ = '\\';
+    *to++ = static_cast<char>('0' + c / 100);
+    *to++ = static_cast<char>('0' + c / 10 % 10);
+    *to++ = static_cast<char>('0' + c % 10);
   }
+  return to;
 }
 
 bool read_rr(std::span<const std::uint8_t> m, std::size_t& at, rr_view& rr) {
@@ -64,7 +73,7 @@ bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::uint16_
 }
 
 // Walks (and with `out`, decodes) the name at `offset`; false when malformed.
-bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::string* out) {
+bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, name_buffer* out) {
   std::size_t at = offset;
   std::size_t limit = at;  // every pointer must point strictly before the previous jump
   std::size_t wire = 0;
@@ -91,8 +100,12 @@ bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::stri
     }
     if (m.size() - at - 1 < len) return false;
     if (out != nullptr) {
-      if (wire > 1U + len) *out += '.';
-      for (std::size_t i = 0; i < len; ++i) append_label_byte(*out, m[at + 1 + i]);
+      // A local pointer: the size member is not reloaded after every char store.
+      char* to = out->data.data() + out->size;
+      if (wire > 1U + len) *to++ = '.';
+      const auto* label = m.data() + at + 1;
+      for (std::size_t i = 0; i < len; ++i) to = put_label_byte(to, label[i]);
+      out->size = static_cast<std::size_t>(to - out->data.data());
     }
     at += 1U + len;
   }
@@ -101,9 +114,9 @@ bool decode_name(std::span<const std::uint8_t> m, std::size_t& offset, std::stri
 }  // namespace
 
 std::optional<std::string> read_name(std::span<const std::uint8_t> m, std::size_t& offset) {
-  std::string out;
+  name_buffer out;
   if (!decode_name(m, offset, &out)) return std::nullopt;
-  return out;
+  return std::string(out.data.data(), out.size);
 }
 
 std::string name_at(std::span<const std::uint8_t> m, std::uint32_t offset) {
@@ -113,8 +126,15 @@ std::string name_at(std::span<const std::uint8_t> m, std::uint32_t offset) {
 }
 
 result<message_view> read_message(std::span<const std::uint8_t> m) {
-  if (m.size() < header_size) return errc::malformed_answer;
   message_view v;
+  if (!read_message(m, message_part::answers_and_authority, v)) return errc::malformed_answer;
+  return v;
+}
+
+bool read_message(std::span<const std::uint8_t> m, message_part part, message_view& v) {
+  v.answers.clear();
+  v.authority.clear();
+  if (m.size() < header_size) return false;
   v.id = get16(m, 0);
   v.flags = get16(m, 2);
   const std::uint16_t qdcount = get16(m, 4);
@@ -123,16 +143,16 @@ result<message_view> read_message(std::span<const std::uint8_t> m) {
   std::size_t at = header_size;
   for (std::uint16_t q = 0; q < qdcount; ++q) {
     const std::size_t start = at;
-    if (!decode_name(m, at, nullptr) || m.size() - at < 4) return errc::malformed_answer;
+    if (!decode_name(m, at, nullptr) || m.size() - at < 4) return false;
     if (q == 0) {
       v.question_offset = static_cast<std::uint32_t>(start);
       v.question_type = get16(m, at);
     }
     at += 4;
   }
-  if (!read_section(m, at, ancount, v.answers)) return errc::malformed_answer;
-  if (!read_section(m, at, nscount, v.authority)) return errc::malformed_answer;
-  return v;
+  if (!read_section(m, at, ancount, v.answers)) return false;
+  if (part == message_part::answers) return true;
+  return read_section(m, at, nscount, v.authority);
 }
 
 std::optional<std::uint32_t> negative_ttl(std::span<const std::uint8_t> m,

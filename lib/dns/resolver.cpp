@@ -1,4 +1,5 @@
 #include <corofetch/dns/detail/answer_conversion.hpp>
+#include <corofetch/dns/detail/message.hpp>
 #include <corofetch/dns/resolver.hpp>
 
 #include "dns/channel.hpp"
@@ -12,13 +13,18 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <deque>
+#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string_view>
 #include <system_error>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace corofetch::dns {
 namespace {
@@ -67,11 +73,108 @@ result<std::vector<record>> to_records(fetched&& f) {
   return out;
 }
 
-struct key_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
+// Blocks of one size recycled per thread: every lookup allocates a waiter and an answer of
+// the same size, and glibc's per-size cache is too small for a burst of completions. Bounded.
+// The list is plain thread-local data (usable at any time); a separate thread-local drainer
+// frees what it holds when the thread ends, after which blocks go straight back to the heap
+// (a resolver destroyed by a static destructor still frees its blocks correctly).
+template <std::size_t Size>
+class block_pool {
+ public:
+  static void* take() {
+    state& s = local();
+    if (s.head == nullptr) return ::operator new(block_size);
+    --s.count;
+    return std::exchange(s.head, s.head->next);
   }
+  static void give(void* p) noexcept {
+    state& s = local();
+    if (s.closed || s.count >= limit) {
+      ::operator delete(p);
+      return;
+    }
+    if (s.count == 0) register_drain();
+    s.head = ::new (p) node{s.head};
+    ++s.count;
+  }
+
+ private:
+  struct node {
+    node* next;
+  };
+  struct state {
+    node* head = nullptr;
+    std::size_t count = 0;
+    bool closed = false;
+  };
+  struct drain {
+    drain() = default;
+    drain(const drain&) = delete;
+    drain& operator=(const drain&) = delete;
+    ~drain() {
+      state& s = local();
+      s.closed = true;
+      while (s.head != nullptr) ::operator delete(std::exchange(s.head, s.head->next));
+      s.count = 0;
+    }
+  };
+  static constexpr std::size_t block_size = Size > sizeof(node) ? Size : sizeof(node);
+  static constexpr std::size_t limit = 4096;
+
+  static state& local() noexcept {
+    thread_local constinit state s;
+    return s;
+  }
+  static void register_drain() noexcept {
+    thread_local drain d;
+    (void)d;
+  }
+};
+
+// std::allocate_shared through block_pool (one object at a time; arrays go to the heap).
+template <class T>
+struct pool_allocator {
+  using value_type = T;
+  pool_allocator() = default;
+  template <class U>
+  pool_allocator(const pool_allocator<U>&) noexcept {}  // NOLINT: rebinding converts implicitly
+  T* allocate(std::size_t n) {
+    if (n != 1) return static_cast<T*>(::operator new(n * sizeof(T)));
+    return static_cast<T*>(block_pool<sizeof(T)>::take());
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n != 1) {
+      ::operator delete(p);
+      return;
+    }
+    block_pool<sizeof(T)>::give(p);
+  }
+  template <class U>
+  bool operator==(const pool_allocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+// The single-flight table's key: a view of flight::key with its hash, computed once per
+// lookup and never again for the flight's lifetime (no rehash on find, insert or extract).
+struct flight_key {
+  std::string_view text;
+  std::size_t hash = 0;
+};
+struct flight_key_hash {
+  std::size_t operator()(const flight_key& k) const noexcept { return k.hash; }
+};
+struct flight_key_equal {
+  bool operator()(const flight_key& a, const flight_key& b) const noexcept {
+    return a.text == b.text;
+  }
+};
+
+// A key built by impl::lookup() and still in impl::scratch_ when `stamp` is impl::key_stamp_,
+// so the flight it leads to does not build it again.
+struct key_ticket {
+  std::uint64_t stamp = 0;
+  std::size_t hash = 0;
 };
 
 }  // namespace
@@ -97,30 +200,46 @@ class resolver::impl {
   ~impl() {
     destroying_ = true;
     for (auto& [key, f] : flights_) f->complete_all(aborted_);
+    // Answers not yet delivered are still delivered, each by its own post.
+    for (auto& r : ready_) {
+      r.w->complete(std::move(r.value), true);
+      delete r.w;  // NOLINT: owned by ready_
+    }
+    ready_.clear();
     current_.reset();  // ares_destroy: callbacks see destroying_ and return
     retired_.clear();
     flights_.clear();
+    spare_.clear();
   }
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
+
+  static constexpr std::size_t spare_limit = 256;  // finished flights kept for reuse
 
   std::chrono::steady_clock::time_point now() const {
     return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
   }
 
-  // The answer without a query, when there is one: bad name, or a live cache entry.
-  std::optional<fetched> lookup(std::string_view name, record_type type) {
+  // The answer without a query, when there is one: bad name, or a live cache entry. The key it
+  // built is left for the flight (`ticket`), so a miss builds and hashes it only once.
+  std::optional<fetched> lookup(std::string_view name, record_type type, key_ticket& ticket) {
     if (!valid_name(name)) return fetched{bad_name_, 0};
-    cache::make_key(scratch_, cache_name(name), type);
-    auto hit = cache_.find_key(scratch_, now());
+    ticket = build_key(name, type);
+    // An empty cache (always so when disabled) only counts the miss: no clock, no hashing.
+    const auto at = cache_.counters().entries == 0 ? cache::clock::time_point{} : now();
+    auto hit = cache_.find_key(scratch_, at);
     if (!hit) return std::nullopt;
     return fetched{std::move(hit->entry), static_cast<std::uint32_t>(hit->age.count())};
   }
+  std::optional<fetched> lookup(std::string_view name, record_type type) {
+    key_ticket ignored;
+    return lookup(name, type, ignored);
+  }
 
   // Waits for the flight of (name, type), joining the one in flight or starting one.
-  auto wait(std::string_view name, record_type type) {
+  auto wait(std::string_view name, record_type type, key_ticket ticket = {}) {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(answer_ptr)>(
-        [this, name, type](auto handler) { join(name, type, std::move(handler)); },
+        [this, name, type, ticket](auto handler) { join(name, type, ticket, std::move(handler)); },
         asio::use_awaitable);
   }
 
@@ -161,12 +280,21 @@ class resolver::impl {
   struct waiter_impl;
   struct cancel_handler;
 
+  // Builds the key of (name, type) into scratch_ and hashes it.
+  key_ticket build_key(std::string_view name, record_type type) {
+    cache::make_key(scratch_, cache_name(name), type);
+    return key_ticket{++key_stamp_, std::hash<std::string_view>{}(scratch_)};
+  }
+
   template <class Handler>
-  void join(std::string_view name, record_type type, Handler handler);
+  void join(std::string_view name, record_type type, key_ticket ticket, Handler handler);
   void dispatch(flight* f);
   void start(flight* f);
   channel* current_channel();
   void finish(flight* f, answer_ptr a);
+  void complete_flight(flight* f, const answer_ptr& a);
+  void schedule_resume();
+  void resume_ready(const std::weak_ptr<char>& alive);
   void cancel(waiter* w);
   void schedule_pump();
   void pump();
@@ -180,15 +308,28 @@ class resolver::impl {
   answer_ptr bad_name_;
   std::unique_ptr<channel> current_;
   std::vector<std::unique_ptr<channel>> retired_;  // finishing what they have in flight
-  std::unordered_map<std::string_view, std::unique_ptr<flight>, key_hash, std::equal_to<>>
-      flights_;                // keys view flight::key
+  using flight_map =
+      std::unordered_map<flight_key, std::unique_ptr<flight>, flight_key_hash, flight_key_equal>;
+  flight_map flights_;  // keys view flight::key
+  // Finished flights' nodes, kept for the next ones: the node, the flight and its strings are
+  // reused, so a lookup allocates none of them.
+  std::vector<flight_map::node_type> spare_;
+  detail::message_view message_scratch_;  // reused by every answer's conversion
+  // Waiters whose answer is in, resumed together by one posted handler (never inside c-ares).
+  struct ready_waiter {
+    waiter* w;
+    answer_ptr value;
+  };
+  std::vector<ready_waiter> ready_;
+  bool resume_posted_ = false;
   std::deque<flight*> queue_;  // FIFO of flights waiting for a slot
   std::size_t in_flight_ = 0;
   std::uint64_t queries_sent_ = 0;
   std::uint64_t channels_created_ = 0;
   bool pump_posted_ = false;
   bool destroying_ = false;
-  std::string scratch_;
+  std::string scratch_;  // the key build_key() made last
+  std::uint64_t key_stamp_ = 0;
   std::string name_scratch_;
   bool searches_ = false;  // the channel has search domains (resolv.conf or options)
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // posted work checks it
@@ -199,7 +340,27 @@ struct resolver::impl::waiter_impl final : waiter {
   waiter_impl(Handler&& h, const asio::any_io_executor& fallback)
       : handler(std::move(h)),
         slot(asio::get_associated_cancellation_slot(handler)),
-        executor(asio::get_associated_executor(handler, fallback)) {}
+        executor(asio::get_associated_executor(handler, fallback)) {
+    if constexpr (std::is_same_v<decltype(executor), asio::any_io_executor>)
+      batchable = executor == fallback;
+  }
+
+  void detach() noexcept override {
+    if (slot.is_connected()) slot.clear();
+  }
+
+  void resume(answer_ptr a) override { std::move(handler)(std::move(a)); }
+
+  static void* operator new(std::size_t size) {
+    return size == sizeof(waiter_impl) ? block_pool<sizeof(waiter_impl)>::take()
+                                       : ::operator new(size);
+  }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    if (size == sizeof(waiter_impl))
+      block_pool<sizeof(waiter_impl)>::give(p);
+    else
+      ::operator delete(p);
+  }
 
   void complete(answer_ptr a, bool from_slot) override {
     if (!from_slot && slot.is_connected()) slot.clear();
@@ -226,20 +387,36 @@ struct resolver::impl::cancel_handler {
 };
 
 template <class Handler>
-void resolver::impl::join(std::string_view name, record_type type, Handler handler) {
-  cache::make_key(scratch_, cache_name(name), type);
+void resolver::impl::join(std::string_view name, record_type type, key_ticket ticket,
+                          Handler handler) {
+  if (ticket.stamp == 0 || ticket.stamp != key_stamp_) ticket = build_key(name, type);
+  key_stamp_++;  // scratch_ is consumed: no other ticket may use it
   flight* f = nullptr;
   bool fresh = false;
-  if (const auto it = flights_.find(std::string_view(scratch_)); it != flights_.end()) {
+  if (const auto it = flights_.find(flight_key{scratch_, ticket.hash}); it != flights_.end()) {
     f = it->second.get();
   } else {
-    auto made = std::make_unique<flight>();
+    flight_map::node_type node;
+    if (!spare_.empty()) {
+      node = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    std::unique_ptr<flight> made = node ? std::move(node.mapped()) : std::make_unique<flight>();
     made->owner = this;
-    made->key = scratch_;
-    made->name = std::string(name);
+    made->key.assign(scratch_);
+    made->hash = ticket.hash;
+    made->name.assign(name);
     made->type = type;
+    made->sent_on = nullptr;
+    made->queued = false;
     f = made.get();
-    flights_.emplace(std::string_view(f->key), std::move(made));
+    if (node) {
+      node.key() = flight_key{f->key, f->hash};
+      node.mapped() = std::move(made);
+      flights_.insert(std::move(node));
+    } else {
+      flights_.emplace(flight_key{f->key, f->hash}, std::move(made));
+    }
     fresh = true;
   }
   auto* w = new waiter_impl<Handler>(std::move(handler), executor_);  // NOLINT: list-owned
@@ -294,17 +471,72 @@ void resolver::impl::on_answer(void* arg, int status, int /*timeouts*/, unsigned
   if (self->destroying_) return;
   std::span<const std::uint8_t> message;
   if (abuf != nullptr && alen > 0) message = {abuf, static_cast<std::size_t>(alen)};
-  self->finish(f, std::make_shared<answer>(detail::convert_answer(message, f->type, status)));
+  self->finish(f, std::allocate_shared<answer>(
+                      pool_allocator<answer>{},
+                      detail::convert_answer(message, f->type, status, self->message_scratch_)));
 }
 
 void resolver::impl::finish(flight* f, answer_ptr a) {
   if (f->sent_on != nullptr) --in_flight_;
-  const auto node = flights_.extract(std::string_view(f->key));  // owns f from here
-  cache_.store_key(std::move(f->key), a, now());
-  f->complete_all(a);
+  auto node = flights_.extract(flight_key{f->key, f->hash});  // owns f from here
+  if (options_.cache.max_entries > 0) cache_.store_key(f->key, a, now());
+  complete_flight(f, a);
   const bool drained =
       f->sent_on != nullptr && f->sent_on != current_.get() && f->sent_on->active() == 0;
+  if (node && spare_.size() < spare_limit) spare_.push_back(std::move(node));
   if (!queue_.empty() || drained) schedule_pump();
+}
+
+// Hands every waiter of `f` its answer: those on the resolver's executor join the next batch,
+// others get their own post.
+void resolver::impl::complete_flight(flight* f, const answer_ptr& a) {
+  while (f->head != nullptr) {
+    waiter* w = f->head;
+    f->unlink(w);
+    if (w->batchable) {
+      w->detach();
+      ready_.push_back({w, a});
+    } else {
+      w->complete(a, false);
+      delete w;  // NOLINT: owned by the list
+    }
+  }
+  if (!ready_.empty()) schedule_resume();
+}
+
+void resolver::impl::schedule_resume() {
+  if (resume_posted_) return;
+  resume_posted_ = true;
+  asio::post(executor_, [this, alive = std::weak_ptr<char>(alive_)] {
+    if (alive.expired()) return;  // ~impl posted each waiter itself
+    resume_ready(alive);
+  });
+}
+
+// Resumes the batch. A resumed coroutine may start lookups (they join the next batch) or
+// destroy the resolver (the rest of this batch is still resumed; `this` is not touched again).
+void resolver::impl::resume_ready(const std::weak_ptr<char>& alive) {
+  resume_posted_ = false;
+  std::vector<ready_waiter> batch;
+  batch.swap(ready_);
+  std::size_t i = 0;
+  try {
+    for (; i < batch.size(); ++i) {
+      auto value = std::move(batch[i].value);
+      std::unique_ptr<waiter> w(batch[i].w);
+      w->resume(std::move(value));
+    }
+  } catch (...) {
+    for (++i; i < batch.size(); ++i) {  // the rest still resume, each by its own post
+      batch[i].w->complete(std::move(batch[i].value), true);
+      delete batch[i].w;  // NOLINT: owned by the batch
+    }
+    throw;
+  }
+  if (!alive.expired() && ready_.empty()) {
+    batch.clear();
+    ready_.swap(batch);  // keep the storage for the next batch
+  }
 }
 
 void resolver::impl::cancel(waiter* w) {
@@ -333,7 +565,7 @@ void resolver::impl::pump() {
     queue_.pop_front();
     f->queued = false;
     if (f->waiters == 0) {
-      flights_.erase(std::string_view(f->key));
+      flights_.erase(flight_key{f->key, f->hash});
       continue;
     }
     start(f);
@@ -366,8 +598,9 @@ asio::awaitable<result<std::vector<record>>> resolver::async_query(std::string n
   if (state.cancelled() != asio::cancellation_type::none) {
     co_return std::error_code(asio::error::operation_aborted);
   }
-  if (auto hit = self->lookup(name, type)) co_return to_records(std::move(*hit));
-  auto value = co_await self->wait(name, type);  // from here on `self` may be gone
+  key_ticket ticket;
+  if (auto hit = self->lookup(name, type, ticket)) co_return to_records(std::move(*hit));
+  auto value = co_await self->wait(name, type, ticket);  // from here on `self` may be gone
   co_return to_records(fetched{std::move(value), 0});
 }
 

@@ -17,6 +17,15 @@ namespace corofetch::dns::detail {
 [[nodiscard]] answer convert_answer(std::span<const std::uint8_t> message, record_type type,
                                     int ares_status);
 
+struct message_view;
+
+/// convert_answer() reading the message into `scratch`, whose storage is reused from call to
+/// call (the resolver keeps one, so a conversion does not allocate for its own reading). The
+/// authority section is read only for NXDOMAIN and NODATA: a positive answer is taken from the
+/// header, question and answer section, as c-ares' parse functions take it.
+[[nodiscard]] answer convert_answer(std::span<const std::uint8_t> message, record_type type,
+                                    int ares_status, message_view& scratch);
+
 /// The corofetch.dns error for a c-ares status code (ARES_ENOTFOUND -> errc::nxdomain, ...);
 /// an empty error_code for ARES_SUCCESS.
 [[nodiscard]] std::error_code from_ares_status(int ares_status) noexcept;

@@ -41,6 +41,18 @@ struct message_view {
 /// errc::malformed_answer. The additional section is not read.
 [[nodiscard]] result<message_view> read_message(std::span<const std::uint8_t> message);
 
+/// How much of a message read_message() reads.
+enum class message_part : std::uint8_t {
+  answers,                ///< header, question and answer section: what a positive answer needs
+  answers_and_authority,  ///< and the authority section (the SOA of NXDOMAIN/NODATA)
+};
+
+/// read_message() into `view`, reusing its vectors' storage (no allocation once they are large
+/// enough), reading the authority section only when `part` asks for it (`view.authority` is left
+/// empty otherwise). False when malformed, with the same checks as read_message().
+[[nodiscard]] bool read_message(std::span<const std::uint8_t> message, message_part part,
+                                message_view& view);
+
 /// The domain name at `offset`, decompressed, dot-joined, in the case it was written, escaped as
 /// RFC 1035 5.1 presentation form ('.' and '\\' in a label, bytes outside 0x21-0x7e as \DDD),
 /// no trailing dot ("" is the root); nullopt when malformed. `offset` is advanced past the name
