@@ -1,0 +1,100 @@
+#pragma once
+
+#include <corofetch/dns/resolver.hpp>
+#include <corofetch/http/serializer.hpp>
+#include <corofetch/net/tls.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace corofetch::client {
+
+class body_sink;
+
+/// The bound of every wait of a fetch; zero means "no bound of its own" (the total still
+/// applies). Each one that passes fails the fetch with its own code (see errc).
+struct timeouts {
+  std::chrono::milliseconds queue{std::chrono::seconds(60)};    ///< waiting for a pool slot
+  std::chrono::milliseconds resolve{std::chrono::seconds(10)};  ///< DNS
+  std::chrono::milliseconds connect{std::chrono::seconds(10)};  ///< TCP, every attempt included
+  std::chrono::milliseconds tls_handshake{std::chrono::seconds(10)};
+  /// From the first byte of the request written to the last byte of the response head.
+  std::chrono::milliseconds response_head{std::chrono::seconds(30)};
+  /// Between two reads of the body.
+  std::chrono::milliseconds body_idle{std::chrono::seconds(30)};
+  /// The whole fetch, redirects included.
+  std::chrono::milliseconds total{0};
+};
+
+/// The connection pool's bounds (one pool per client, keyed by origin: scheme, host, port).
+struct pool_options {
+  std::size_t max_per_host = 6;  ///< connections open to one origin (browsers use 6)
+  std::size_t max_total = 256;   ///< connections open in all
+  /// An idle connection is closed after this long (servers close theirs after 5-75 s).
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  /// An idle connection taken again after at least this long is first checked for a close by
+  /// the server (one non-blocking recv with MSG_PEEK); one taken sooner is not, which saves a
+  /// syscall per request on a busy connection: a request failing on it before any response
+  /// byte is retried once on a fresh connection if idempotent. Requests that cannot be retried
+  /// (POST, streamed bodies) always check.
+  std::chrono::milliseconds idle_check_after{std::chrono::seconds(1)};
+};
+
+/// A fixed address for a host and port, bypassing DNS (curl's --resolve HOST:PORT:ADDR).
+struct resolve_override {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string address;  ///< an IPv4 or IPv6 literal
+};
+
+/// What a client is built with.
+struct client_options {
+  pool_options pool;
+  net::tls_options tls;
+  /// The resolver the client makes when it is not given one.
+  dns::resolver_options resolver;
+  std::vector<resolve_override> resolve_overrides;
+  /// A forward proxy "http://[user:pass@]host:port": http URLs go through it in absolute-form,
+  /// https URLs through a CONNECT tunnel (RFC 9112 3.2.2, RFC 9110 9.3.6). Empty: direct.
+  std::string proxy;
+  /// RFC 8305 connection attempt delay.
+  std::chrono::milliseconds happy_eyeballs_delay{250};
+  /// User-Agent sent unless a request sets one; "" sends none.
+  std::string user_agent = http::default_user_agent();
+  /// Send "Accept: */*" unless a request sets Accept.
+  bool send_accept = true;
+  /// The timeouts a fetch uses unless its fetch_options give others.
+  client::timeouts timeouts;
+};
+
+/// How one fetch runs.
+struct fetch_options {
+  client::timeouts timeouts;
+  bool follow_redirects = false;  ///< follow 301 302 303 307 308 (RFC 9110 15.4)
+  std::size_t max_redirects = 10;
+  bool allow_https_to_http = false;  ///< follow a redirect from https to http
+  /// Send "Accept-Encoding: gzip, deflate" and decode such bodies (RFC 9110 8.4).
+  bool decode_content = true;
+  std::uint64_t max_decoded_bytes = std::uint64_t{256} * 1024 * 1024;
+  /// Bytes kept in response::body; more is errc::body_too_large. Ignored with a sink.
+  std::uint64_t max_body_bytes = std::uint64_t{64} * 1024 * 1024;
+  /// Where the body goes chunk by chunk instead of response::body (not owned).
+  body_sink* sink = nullptr;
+  /// Called with the head of every request written (each redirect and retry too), as sent:
+  /// for verbose logs. Empty: not called.
+  std::function<void(std::string_view head)> on_request_head;
+};
+
+/// fetch_options with the client's default timeouts.
+[[nodiscard]] inline fetch_options default_fetch_options(const client_options& o) {
+  fetch_options f;
+  f.timeouts = o.timeouts;
+  return f;
+}
+
+}  // namespace corofetch::client

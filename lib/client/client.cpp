@@ -1,0 +1,483 @@
+#include "client/client_impl.hpp"
+
+#include <corofetch/net/address.hpp>
+#include <corofetch/net/connect.hpp>
+
+#include "client/redirect.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/write.hpp>
+
+namespace corofetch::client {
+
+using asio::ip::tcp;
+using detail::clock;
+using detail::phase_bound;
+
+namespace {
+
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::chrono::milliseconds until(clock::time_point deadline) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+  return std::max(left, std::chrono::milliseconds(1));
+}
+
+std::string_view strip_brackets(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    return host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+// Holds a pool slot or connection until handed back: whatever ends the fetch (an error, a
+// cancellation that throws at the next co_await, the frame being destroyed) frees the slot.
+class lease {
+ public:
+  lease(detail::pool& p, std::string key) : pool_(p), key_(std::move(key)) {}
+  ~lease() { drop(); }
+  lease(const lease&) = delete;
+  lease& operator=(const lease&) = delete;
+
+  void hold(std::shared_ptr<detail::connection> c) {
+    conn_ = std::move(c);
+    held_ = true;
+  }
+  void hold_slot() { held_ = true; }
+  [[nodiscard]] detail::connection* get() const noexcept { return conn_.get(); }
+  void release(bool reusable) {
+    if (!held_) return;
+    held_ = false;
+    if (conn_) {
+      pool_.release(std::move(conn_), reusable);
+    } else {
+      pool_.release_slot(key_);
+    }
+  }
+  void drop() { release(false); }
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
+
+ private:
+  detail::pool& pool_;
+  std::string key_;
+  std::shared_ptr<detail::connection> conn_;
+  bool held_ = false;
+};
+
+std::string describe(std::error_code ec, const request& req) {
+  return fmt::format("{} {}: {}", req.method.name(), req.url.href_without_fragment(), ec.message());
+}
+
+std::string chain_text(const response& out, std::string_view next) {
+  std::string text;
+  for (const auto& hop : out.redirects) {
+    text.append(hop.url).append(" -> ");
+  }
+  text.append(next);
+  return text;
+}
+
+asio::awaitable<bool> cancelled() {
+  auto state = co_await asio::this_coro::cancellation_state;
+  co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+}  // namespace
+
+namespace detail {
+
+phase_bound bound_phase(std::chrono::milliseconds phase, errc phase_code,
+                        clock::time_point total_deadline) noexcept {
+  clock::time_point deadline = clock::time_point::max();
+  if (phase.count() > 0) deadline = clock::now() + phase;
+  if (total_deadline <= deadline) return {total_deadline, errc::total_timeout};
+  return {deadline, phase_code};
+}
+
+}  // namespace detail
+
+client::impl::impl(asio::any_io_executor executor, dns::resolver* shared, client_options options)
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      own_resolver_(shared ? nullptr
+                           : std::make_unique<dns::resolver>(executor_, options_.resolver)),
+      resolver_(shared ? shared : own_resolver_.get()),
+      pool_(executor_, options_.pool) {
+  serialize_decoding_.user_agent = options_.user_agent;
+  serialize_decoding_.accept_encoding = true;
+  serialize_identity_.user_agent = options_.user_agent;
+  serialize_identity_.accept_encoding = false;
+  serialize_decoding_.accept_any = serialize_identity_.accept_any = options_.send_accept;
+  if (!options_.proxy.empty()) {
+    auto p = url::parse(options_.proxy);
+    if (!p || p->scheme() != "http" || p->hostname().empty()) {
+      proxy_error_ = errc::invalid_proxy;
+    } else {
+      proxy_ = std::move(*p);
+    }
+  }
+}
+
+result<net::tls_context*> client::impl::tls(std::string& detail) {
+  if (!tls_) {
+    auto ctx = net::tls_context::create(options_.tls, &detail);
+    if (!ctx) return ctx.error();
+    tls_ = std::move(*ctx);
+  }
+  return &*tls_;
+}
+
+void client::impl::pool_key(const request& req, std::string& key) const {
+  key.assign(req.url.scheme()).append("://").append(req.url.hostname()).push_back(':');
+  fmt::format_to(std::back_inserter(key), "{}", req.url.effective_port().value_or(0));
+  if (proxy_) key.append(" via ").append(proxy_->host());
+}
+
+asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::impl::resolve(
+    const std::string& host, std::uint16_t port, phase_bound bound) {
+  using result_type = std::pair<std::error_code, std::vector<tcp::endpoint>>;
+  std::vector<tcp::endpoint> endpoints;
+  const std::string_view bare = strip_brackets(host);
+  for (const auto& o : options_.resolve_overrides) {
+    if (o.port == port && strip_brackets(o.host) == bare) {
+      auto a = net::parse_address(strip_brackets(o.address));
+      if (!a) co_return result_type{a.error(), {}};
+      endpoints.emplace_back(net::to_asio(*a), port);
+    }
+  }
+  if (!endpoints.empty()) co_return result_type{{}, std::move(endpoints)};
+
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(executor_, bound.deadline);
+  // The operands are named: g++ 12 can destroy temporaries of a co_await expression twice.
+  std::string name(host);
+  auto lookup =
+      resolver_->async_resolve(std::move(name), port, dns::address_family::any, use_tuple);
+  auto expiry = timer.async_wait(use_tuple);
+  auto outcome = co_await (std::move(lookup) || std::move(expiry));
+  if (outcome.index() == 1) co_return result_type{bound.code, {}};
+  auto& [ec, resolved] = std::get<0>(outcome);
+  if (ec) co_return result_type{ec, {}};
+  endpoints.reserve(resolved.size());
+  for (const auto& r : resolved) endpoints.push_back(r.endpoint);
+  co_return result_type{{}, std::move(endpoints)};
+}
+
+// RFC 9110 9.3.6: "CONNECT host:port", then a 2xx turns the connection into a tunnel.
+asio::awaitable<std::error_code> client::impl::tunnel(tcp::socket& socket, const request& req,
+                                                      phase_bound bound, std::string& detail) {
+  const std::string authority =
+      fmt::format("{}:{}", req.url.hostname(), req.url.effective_port().value_or(443));
+  http::request connect(http::method::connect, authority);
+  connect.fields().add("Host", authority);
+  if (proxy_->has_credentials()) {
+    connect.fields().add(
+        "Proxy-Authorization",
+        "Basic " + http::base64_encode(http::percent_decode(proxy_->username()) + ":" +
+                                       http::percent_decode(proxy_->password())));
+  }
+  http::serialize_options so;
+  so.user_agent = options_.user_agent;
+  so.accept_any = false;
+  so.accept_encoding = false;
+  std::string head;
+  if (auto ec = http::serialize_head(connect, head, so); ec) co_return ec;
+
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(executor_, bound.deadline);
+  auto talk = [&]() -> asio::awaitable<std::error_code> {
+    auto [wec, written] = co_await asio::async_write(socket, asio::buffer(head), use_tuple);
+    if (wec) co_return wec;
+    http::response_parser parser;
+    parser.reset(http::method::connect);
+    std::array<char, 4096> buffer{};
+    while (!parser.complete()) {
+      auto [rec, n] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
+      if (rec == asio::error::eof) co_return parser.finish();
+      if (rec) co_return rec;
+      auto consumed = parser.parse(std::string_view(buffer.data(), n));
+      if (!consumed) co_return consumed.error();
+      if (parser.complete() && *consumed < n) co_return http::errc::data_after_close;
+    }
+    const int status = parser.head().status;
+    if (status < 200 || status > 299) {
+      detail = fmt::format("proxy {} answered CONNECT {} with {} {}", proxy_->host(), authority,
+                           status, parser.head().reason);
+      co_return errc::proxy_connect_failed;
+    }
+    co_return std::error_code{};
+  };
+  auto exchange = talk();
+  auto expiry = timer.async_wait(use_tuple);
+  auto outcome = co_await (std::move(exchange) || std::move(expiry));
+  if (outcome.index() == 1) co_return bound.code;
+  co_return std::get<0>(outcome);
+}
+
+asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>> client::impl::open(
+    const request& req, const std::string& key, timing& t, const fetch_options& options,
+    clock::time_point total_deadline, std::string& detail) {
+  using result_type = std::pair<std::error_code, std::shared_ptr<detail::connection>>;
+  const auto& to = options.timeouts;
+  const bool tls_wanted = req.url.scheme() == "https";
+  const std::string host(proxy_ ? proxy_->hostname() : req.url.hostname());
+  const std::uint16_t port = proxy_ ? proxy_->effective_port().value_or(80)
+                                    : req.url.effective_port().value_or(tls_wanted ? 443 : 80);
+
+  auto start = clock::now();
+  auto [rec, endpoints] = co_await resolve(
+      host, port, detail::bound_phase(to.resolve, errc::resolve_timeout, total_deadline));
+  t.dns = clock::now() - start;
+  if (rec) {
+    detail = fmt::format("resolving {}: {}", host, rec.message());
+    co_return result_type{rec, nullptr};
+  }
+
+  start = clock::now();
+  const auto connect_bound = detail::bound_phase(to.connect, errc::connect_timeout, total_deadline);
+  net::connect_options co;
+  co.attempt_delay = options_.happy_eyeballs_delay;
+  co.timeout = until(connect_bound.deadline);
+  auto socket = co_await net::async_connect(executor_, endpoints, co);
+  if (!socket) {
+    t.connect = clock::now() - start;
+    std::error_code ec = socket.error();
+    if (ec == net::errc::connect_timeout) ec = connect_bound.code;
+    detail = fmt::format("connecting to {} port {}: {}", host, port, ec.message());
+    co_return result_type{ec, nullptr};
+  }
+  if (proxy_ && tls_wanted) {
+    const auto bound = detail::bound_phase(to.connect, errc::connect_timeout, total_deadline);
+    if (auto ec = co_await tunnel(*socket, req, bound, detail); ec) {
+      t.connect = clock::now() - start;
+      if (detail.empty()) detail = fmt::format("CONNECT through proxy: {}", ec.message());
+      co_return result_type{ec, nullptr};
+    }
+  }
+  t.connect = clock::now() - start;
+
+  net::stream s;
+  if (tls_wanted) {
+    auto ctx = tls(detail);
+    if (!ctx) co_return result_type{ctx.error(), nullptr};
+    s = net::stream(std::move(*socket), **ctx);
+    start = clock::now();
+    const auto bound =
+        detail::bound_phase(to.tls_handshake, errc::tls_handshake_timeout, total_deadline);
+    auto ec = co_await s.async_handshake(req.url.hostname(), until(bound.deadline));
+    t.tls = clock::now() - start;
+    if (ec == net::errc::tls_handshake_timeout) ec = bound.code;
+    if (ec) {
+      detail = fmt::format(
+          "TLS with {}: {}", req.url.hostname(),
+          s.tls_error_detail().empty() ? ec.message() : std::string(s.tls_error_detail()));
+      co_return result_type{ec, nullptr};
+    }
+  } else {
+    // Sends are tried synchronously first (exchange.cpp): they must never block.
+    std::error_code ignored;
+    socket->non_blocking(true, ignored);
+    s = net::stream(std::move(*socket));
+  }
+  co_return result_type{{}, std::make_shared<detail::connection>(pool_, key, std::move(s))};
+}
+
+asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request& req,
+                                                                   response& out,
+                                                                   const fetch_options& options,
+                                                                   clock::time_point total_deadline,
+                                                                   bool follow) {
+  const bool may_retry =
+      is_idempotent(req.method) && req.body.type() != http::request_body::kind::stream;
+  for (int attempt = 0;; ++attempt) {
+    out.timing = {};
+    const auto queued_at = clock::now();
+    pool_key(req, key_scratch_);
+    std::optional<detail::pool::grant> grant = attempt == 0
+                                                   ? pool_.try_acquire(key_scratch_, !may_retry)
+                                                   : pool_.try_acquire_fresh(key_scratch_);
+    lease held(pool_, grant && grant->conn ? std::string() : key_scratch_);
+    if (!grant) {
+      const auto bound =
+          detail::bound_phase(options.timeouts.queue, errc::queue_timeout, total_deadline);
+      auto [ec, g] =
+          co_await pool_.async_acquire(held.key(), bound.deadline, bound.code, !may_retry);
+      if (ec) {
+        out.error_detail = describe(ec, req);
+        co_return ec;
+      }
+      grant = std::move(g);
+    }
+    const bool reused = grant->conn != nullptr;
+    if (reused) {
+      held.hold(std::move(grant->conn));
+    } else {
+      held.hold_slot();
+    }
+    out.timing.queued = clock::now() - queued_at;
+    if (!reused) {
+      auto [ec, c] =
+          co_await open(req, held.key(), out.timing, options, total_deadline, out.error_detail);
+      if (ec) {
+        if (out.error_detail.empty()) out.error_detail = describe(ec, req);
+        co_return ec;
+      }
+      pool_.count_open();
+      held.hold(std::move(c));
+    } else {
+      pool_.count_reuse();
+    }
+    out.reused = reused;
+    auto outcome = co_await exchange(*held.get(), req, out, options, total_deadline, follow);
+    held.release(outcome.reusable);  // false after any I/O error
+    if (!outcome.error) co_return std::error_code{};
+    const bool stopped = co_await cancelled();  // not inside &&: see resolve()
+    const bool retry = reused && may_retry && attempt == 0 && !outcome.any_response_byte &&
+                       !is_timeout(outcome.error) &&
+                       outcome.error != asio::error::operation_aborted && !stopped;
+    if (!retry) {
+      out.error_detail = describe(outcome.error, req);
+      co_return outcome.error;
+    }
+    pool_.count_retry();
+  }
+}
+
+asio::awaitable<std::error_code> client::impl::fetch(const request& req, response& out,
+                                                     const fetch_options& options) {
+  out.clear();
+  if (proxy_error_) {
+    out.error_detail = fmt::format("proxy {}: {}", options_.proxy, proxy_error_.message());
+    co_return proxy_error_;
+  }
+  if (req.url.scheme() != "http" && req.url.scheme() != "https") {
+    out.error_detail = describe(errc::unsupported_scheme, req);
+    co_return errc::unsupported_scheme;
+  }
+  const auto start = clock::now();
+  const clock::time_point total_deadline = options.timeouts.total.count() > 0
+                                               ? start + options.timeouts.total
+                                               : clock::time_point::max();
+  const request* current = &req;
+  std::optional<request> hop;
+  for (;;) {
+    auto ec = co_await exchange_with_retry(*current, out, options, total_deadline,
+                                           options.follow_redirects);
+    if (ec) co_return ec;
+    out.url.assign(current->url.href());
+    if (!options.follow_redirects || !detail::is_redirect_status(out.status)) co_return ec;
+    const auto location = out.fields.find("Location");
+    if (!location) co_return ec;  // a 3xx without Location is a final response (RFC 9110 15.4)
+
+    auto next = detail::redirect_request(*current, out.status, *location, options);
+    if (!next) {
+      out.error_detail =
+          fmt::format("{} -> {}: {}", current->url.href(), *location, next.error().message());
+      co_return next.error();
+    }
+    redirect_hop h{std::string(current->url.href()),
+                   std::string(current->method.name()),
+                   out.status,
+                   std::string(*location),
+                   out.timing,
+                   out.reused};
+    const bool loop =
+        std::any_of(out.redirects.begin(), out.redirects.end(),
+                    [&](const redirect_hop& seen) {
+                      return seen.url == next->url.href() && seen.method == next->method.name();
+                    }) ||
+        (h.url == next->url.href() && h.method == next->method.name());
+    out.redirects.push_back(std::move(h));
+    if (loop) {
+      out.error_detail = fmt::format("redirect loop: {}", chain_text(out, next->url.href()));
+      co_return errc::redirect_loop;
+    }
+    if (out.redirects.size() > options.max_redirects) {
+      out.error_detail = fmt::format("more than {} redirects: {}", options.max_redirects,
+                                     chain_text(out, next->url.href()));
+      co_return errc::too_many_redirects;
+    }
+    hop = std::move(*next);
+    current = &*hop;
+  }
+}
+
+// ---- client ------------------------------------------------------------------------------
+
+client::client(executor_type executor, client_options options)
+    : impl_(std::make_unique<impl>(std::move(executor), nullptr, std::move(options))) {}
+
+client::client(dns::resolver& resolver, client_options options)
+    : impl_(std::make_unique<impl>(resolver.get_executor(), &resolver, std::move(options))) {}
+
+client::~client() = default;
+
+client::executor_type client::get_executor() const noexcept {
+  return impl_->executor_;
+}
+
+const client_options& client::options() const noexcept {
+  return impl_->options_;
+}
+
+asio::awaitable<std::error_code> client::async_fetch_into(const request& req, response& out,
+                                                          const fetch_options& options) {
+  return impl_->fetch(req, out, options);
+}
+
+asio::awaitable<result<response>> client::async_fetch(request req, fetch_options options) {
+  response out;
+  auto ec = co_await impl_->fetch(req, out, options);
+  if (ec) co_return ec;
+  co_return out;
+}
+
+asio::awaitable<result<response>> client::async_fetch(request req) {
+  return async_fetch(std::move(req), default_fetch_options(impl_->options_));
+}
+
+asio::awaitable<result<response>> client::async_get(std::string_view target,
+                                                    fetch_options options) {
+  auto req = request::make(http::method::get, target);
+  if (!req) co_return req.error();
+  co_return co_await async_fetch(std::move(*req), std::move(options));
+}
+
+asio::awaitable<result<response>> client::async_get(std::string_view target) {
+  return async_get(target, default_fetch_options(impl_->options_));
+}
+
+asio::awaitable<result<response>> client::async_head(std::string_view target,
+                                                     fetch_options options) {
+  auto req = request::make(http::method::head, target);
+  if (!req) co_return req.error();
+  co_return co_await async_fetch(std::move(*req), std::move(options));
+}
+
+asio::awaitable<result<response>> client::async_post(std::string_view target, std::string body,
+                                                     std::string_view content_type,
+                                                     fetch_options options) {
+  auto req = request::make(http::method::post, target);
+  if (!req) co_return req.error();
+  if (!content_type.empty()) req->fields.add("Content-Type", content_type);
+  req->body = http::request_body(std::move(body));
+  co_return co_await async_fetch(std::move(*req), std::move(options));
+}
+
+pool_stats client::stats() const noexcept {
+  return impl_->pool_.stats();
+}
+
+void client::close_idle() noexcept {
+  impl_->pool_.close_idle();
+}
+
+}  // namespace corofetch::client

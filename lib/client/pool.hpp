@@ -1,0 +1,98 @@
+#pragma once
+// The connection pool: per origin key ("https://host:port", or with a proxy suffix) the idle
+// connections and the count of open ones; a per-host and a global limit; fetches that find no
+// room wait in one FIFO queue and are served in order as connections are released or closed
+// (a waiter whose origin is still at its limit does not block those behind it).
+
+#include <corofetch/client/client.hpp>
+#include <corofetch/client/options.hpp>
+
+#include "client/connection.hpp"
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace corofetch::client::detail {
+
+class pool {
+ public:
+  /// What acquiring gives: an idle connection to reuse, or (conn == nullptr) a reserved slot in
+  /// which the caller opens a new connection, then hands it to release() or gives the slot back
+  /// with release_slot().
+  struct grant {
+    std::shared_ptr<connection> conn;
+  };
+
+  pool(asio::any_io_executor executor, pool_options options);
+  ~pool();
+  pool(const pool&) = delete;
+  pool& operator=(const pool&) = delete;
+
+  /// An idle live connection or a free slot for `key`, without waiting; nullopt when the
+  /// limits leave no room (or others are queued for the same origin). An idle connection is
+  /// checked for a close by the server when `always_check` (a request that cannot be retried)
+  /// or when it has been idle for pool_options::idle_check_after.
+  std::optional<grant> try_acquire(const std::string& key, bool always_check);
+  /// A slot for a new connection to `key` (a retry must not land on another idle connection
+  /// that may be just as stale); an idle connection of that origin is closed to make room.
+  std::optional<grant> try_acquire_fresh(const std::string& key);
+
+  /// Waits in FIFO order for a connection or a slot for `key`, until `deadline`. Errors:
+  /// `timeout_code` when the deadline passes, errc::client_closed on shutdown(),
+  /// asio::error::operation_aborted when the caller is cancelled (the waiter leaves the queue).
+  asio::awaitable<std::pair<std::error_code, grant>> async_acquire(const std::string& key,
+                                                                   clock::time_point deadline,
+                                                                   errc timeout_code,
+                                                                   bool always_check);
+
+  /// Returns a connection after an exchange: kept idle when `reusable` (and open), else closed
+  /// and its slot freed. Queued waiters are served.
+  void release(std::shared_ptr<connection> c, bool reusable);
+  /// Gives back a slot reserved by a grant whose connection could not be opened.
+  void release_slot(const std::string& key);
+  /// Closes an idle connection whose idle timeout passed.
+  void discard_idle(connection& c);
+
+  void close_idle() noexcept;
+  /// Wakes every waiter with errc::client_closed and closes idle connections.
+  void shutdown() noexcept;
+
+  [[nodiscard]] pool_stats stats() const noexcept;
+  void count_open() noexcept { ++stats_.connections_opened; }
+  void count_reuse() noexcept { ++stats_.reuses; }
+  void count_retry() noexcept { ++stats_.retries; }
+  [[nodiscard]] const pool_options& options() const noexcept { return options_; }
+
+ private:
+  struct host_state {
+    std::vector<std::shared_ptr<connection>> idle;  // most recently used last
+    std::size_t open = 0;
+  };
+  struct waiter {
+    const std::string* key;
+    bool always_check;
+    asio::steady_timer timer;
+    std::optional<grant> granted;
+    std::error_code error;
+  };
+
+  std::optional<grant> take(const std::string& key, host_state& host, bool always_check);
+  bool evict_idle_elsewhere(const std::string& key);
+  void close_one(host_state& host, std::size_t index);
+  void serve_waiters();
+
+  asio::any_io_executor executor_;
+  pool_options options_;
+  std::unordered_map<std::string, host_state> hosts_;
+  std::list<waiter*> waiters_;
+  std::size_t open_ = 0;
+  pool_stats stats_;
+};
+
+}  // namespace corofetch::client::detail
