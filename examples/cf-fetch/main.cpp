@@ -136,7 +136,8 @@ int dry_run(const cli& c) {
     out["request"] = *bytes;  // binary-safe only for UTF-8 bodies; the JSON keeps them exact
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
-    std::fwrite(bytes->data(), 1, bytes->size(), stdout);
+    const std::string& message = *bytes;
+    std::fwrite(message.data(), 1, message.size(), stdout);
   }
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
@@ -348,7 +349,7 @@ int fetch(const cli& c) {
         client::client fetcher(io.get_executor(), p.options);
         error = co_await fetcher.async_fetch_into(p.request, response, p.fetch);
       },
-      [&](std::exception_ptr e) { crashed = e; });
+      [&](const std::exception_ptr& e) { crashed = e; });
   try {
     io.run();
   } catch (const std::exception& e) {
@@ -395,9 +396,7 @@ int fetch(const cli& c) {
   return std::fflush(stdout) == 0 ? 0 : 23;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"cf-fetch: one HTTP request, like curl (--dry-run prints the request message)"};
   cli c;
   app.add_flag("--dry-run", c.dry_run, "Print the exact request bytes; no DNS, no connection");
@@ -428,4 +427,14 @@ int main(int argc, char** argv) {
   c.has_data = app.count("--data") != 0;
   if (c.dry_run) return dry_run(c);
   return fetch(c);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // e.g. out of memory: still one clear line
+    std::fprintf(stderr, "cf-fetch: %s\n", e.what());
+    return 2;
+  }
 }

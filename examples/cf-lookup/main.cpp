@@ -82,9 +82,7 @@ asio::awaitable<int> run(dns::resolver& resolver, std::vector<lookup> lookups, b
   co_return status;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"cf-lookup: DNS lookups (A, AAAA, MX, NS, CNAME, TXT, SOA, SRV, PTR) like dig"};
   std::vector<std::string> names;
   std::vector<std::string> reverse;
@@ -115,6 +113,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<lookup> lookups;
+  lookups.reserve(names.size() + reverse.size());
   for (const auto& n : names) lookups.push_back({n, *type});
   for (const auto& address : reverse) {
     auto name = dns::reverse_name(std::string_view(address));
@@ -139,7 +138,7 @@ int main(int argc, char** argv) {
     dns::resolver resolver(io.get_executor(), options);
     int status = 2;
     asio::co_spawn(io, run(resolver, std::move(lookups), json),
-                   [&status](std::exception_ptr e, int s) {
+                   [&status](const std::exception_ptr& e, int s) {
                      if (e) std::rethrow_exception(e);
                      status = s;
                    });
@@ -147,6 +146,16 @@ int main(int argc, char** argv) {
     return status;
   } catch (const std::exception& e) {
     std::cerr << "cf-lookup: " << e.what() << '\n';
+    return 2;
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // e.g. out of memory: still one clear line
+    std::fprintf(stderr, "cf-lookup: %s\n", e.what());
     return 2;
   }
 }

@@ -153,7 +153,7 @@ asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::
       endpoints.emplace_back(net::to_asio(*a), port);
     }
   }
-  if (!endpoints.empty()) co_return result_type{{}, std::move(endpoints)};
+  if (!endpoints.empty()) co_return result_type{std::error_code{}, std::move(endpoints)};
 
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(executor_, bound.deadline);
@@ -168,7 +168,7 @@ asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::
   if (ec) co_return result_type{ec, {}};
   endpoints.reserve(resolved.size());
   for (const auto& r : resolved) endpoints.push_back(r.endpoint);
-  co_return result_type{{}, std::move(endpoints)};
+  co_return result_type{std::error_code{}, std::move(endpoints)};
 }
 
 // RFC 9110 9.3.6: "CONNECT host:port", then a 2xx turns the connection into a tunnel.

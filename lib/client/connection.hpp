@@ -22,7 +22,7 @@ using clock = std::chrono::steady_clock;
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  static constexpr std::size_t read_buffer_size = 16 * 1024;
+  static constexpr std::size_t read_buffer_size = std::size_t{16} * 1024;
 
   connection(pool& owner, std::string key, net::stream s);
   ~connection();

@@ -25,7 +25,7 @@ constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 // Bodies of redirects that are followed are read and dropped so that the connection can be
 // reused, but only up to this much: beyond it, closing is cheaper.
-constexpr std::uint64_t max_discarded_body = 1024 * 1024;
+constexpr std::uint64_t max_discarded_body = std::uint64_t{1024} * 1024;
 
 // The state of reading one response, kept out of the coroutine frame's hot locals.
 struct reader {

@@ -291,7 +291,7 @@ class resolver::impl {
   void dispatch(flight* f);
   void start(flight* f);
   channel* current_channel();
-  void finish(flight* f, answer_ptr a);
+  void finish(flight* f, const answer_ptr& a);
   void complete_flight(flight* f, const answer_ptr& a);
   void schedule_resume();
   void resume_ready(const std::weak_ptr<char>& alive);
@@ -476,7 +476,7 @@ void resolver::impl::on_answer(void* arg, int status, int /*timeouts*/, unsigned
                       detail::convert_answer(message, f->type, status, self->message_scratch_)));
 }
 
-void resolver::impl::finish(flight* f, answer_ptr a) {
+void resolver::impl::finish(flight* f, const answer_ptr& a) {
   if (f->sent_on != nullptr) --in_flight_;
   auto node = flights_.extract(flight_key{f->key, f->hash});  // owns f from here
   if (options_.cache.max_entries > 0) cache_.store_key(f->key, a, now());
@@ -492,7 +492,7 @@ void resolver::impl::finish(flight* f, answer_ptr a) {
 void resolver::impl::complete_flight(flight* f, const answer_ptr& a) {
   while (f->head != nullptr) {
     waiter* w = f->head;
-    f->unlink(w);
+    f->unlink(w);  // NOLINT(clang-analyzer-cplusplus.NewDelete): head->prev is null, see flight
     if (w->batchable) {
       w->detach();
       ready_.push_back({w, a});

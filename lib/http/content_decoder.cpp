@@ -11,7 +11,7 @@
 namespace corofetch::http {
 namespace detail {
 
-constexpr std::size_t block_size = 16 * 1024;
+constexpr std::size_t block_size = std::size_t{16} * 1024;
 
 enum class coding : unsigned char { gzip, deflate };
 

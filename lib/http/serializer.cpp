@@ -8,7 +8,7 @@
 namespace corofetch::http {
 namespace {
 
-constexpr std::size_t read_block = 16 * 1024;
+constexpr std::size_t read_block = std::size_t{16} * 1024;
 
 bool is_framing_field(std::string_view name) noexcept {
   return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding");

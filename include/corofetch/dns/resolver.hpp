@@ -167,16 +167,16 @@ void spawn_with_error(const asio::any_io_executor& executor, asio::awaitable<res
                       Handler handler) {
   auto slot = asio::get_associated_cancellation_slot(handler);
   auto handler_executor = asio::get_associated_executor(handler, executor);
-  asio::co_spawn(executor, as_error_pair(std::move(op)),
-                 asio::bind_cancellation_slot(
-                     slot, [handler = std::move(handler), handler_executor](
-                               std::exception_ptr e, std::pair<std::error_code, T> r) mutable {
-                       if (e) std::rethrow_exception(e);  // only std::bad_alloc can get here
-                       asio::dispatch(handler_executor,
-                                      [h = std::move(handler), r = std::move(r)]() mutable {
-                                        std::move(h)(r.first, std::move(r.second));
-                                      });
-                     }));
+  asio::co_spawn(
+      executor, as_error_pair(std::move(op)),
+      asio::bind_cancellation_slot(
+          slot, [handler = std::move(handler), handler_executor](
+                    const std::exception_ptr& e, std::pair<std::error_code, T> r) mutable {
+            if (e) std::rethrow_exception(e);  // only std::bad_alloc can get here
+            asio::dispatch(handler_executor, [h = std::move(handler), r = std::move(r)]() mutable {
+              std::move(h)(r.first, std::move(r.second));
+            });
+          }));
 }
 
 }  // namespace detail

@@ -21,10 +21,10 @@ namespace corofetch::http {
 /// Limits and modes of a parser. The defaults follow curl's: a head of 300 KiB, 100 KiB per
 /// field line, 5,000 fields; trailers are bounded too; the body is unbounded unless set.
 struct parser_options {
-  std::size_t max_head_bytes = 300 * 1024;
-  std::size_t max_field_bytes = 100 * 1024;
+  std::size_t max_head_bytes = std::size_t{300} * 1024;
+  std::size_t max_field_bytes = std::size_t{100} * 1024;
   std::size_t max_fields = 5000;
-  std::size_t max_trailer_bytes = 64 * 1024;
+  std::size_t max_trailer_bytes = std::size_t{64} * 1024;
   std::optional<std::uint64_t> max_body_bytes;
   /// How many interim (1xx) responses may precede the final one.
   std::size_t max_interim = 16;
