@@ -1,5 +1,7 @@
 #include <corofetch/http/content_decoder.hpp>
 
+#include "feed.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <zlib.h>
@@ -7,13 +9,10 @@
 #include <string>
 
 namespace http = corofetch::http;
+using cf_test::err;
 using http::errc;
 
 namespace {
-
-std::error_code err(errc e) {
-  return make_error_code(e);
-}
 
 // Compresses with zlib: window_bits 15+16 gzip, 15 zlib-wrapped deflate, -15 raw deflate.
 std::string compress(std::string_view data, int window_bits) {

@@ -15,6 +15,11 @@ namespace cf_test {
 
 namespace http = corofetch::http;
 
+/// An http::errc as the std::error_code the API returns, for exact comparisons in checks.
+inline std::error_code err(http::errc e) {
+  return make_error_code(e);
+}
+
 struct outcome {
   std::error_code error;
   int status = 0;

@@ -15,13 +15,10 @@ using cf_test::feed_all_splits;
 using cf_test::feed_options;
 using cf_test::outcome;
 namespace http = corofetch::http;
+using cf_test::err;
 using http::errc;
 
 namespace {
-
-std::error_code err(errc e) {
-  return make_error_code(e);
-}
 
 // What a client sees without parser_options::collect_body: the body from body_pieces().
 struct piece_outcome {

@@ -11,13 +11,10 @@ using cf_test::feed_all_splits;
 using cf_test::feed_options;
 using cf_test::outcome;
 namespace http = corofetch::http;
+using cf_test::err;
 using http::errc;
 
 namespace {
-
-std::error_code err(errc e) {
-  return make_error_code(e);
-}
 
 feed_options for_method(const http::method& m) {
   feed_options o;

@@ -2,19 +2,18 @@
 #include <corofetch/http/serializer.hpp>
 #include <corofetch/version.hpp>
 
+#include "feed.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <string>
 
 namespace http = corofetch::http;
+using cf_test::err;
 using http::errc;
 
 namespace {
-
-std::error_code err(errc e) {
-  return make_error_code(e);
-}
 
 http::request get(std::string target = "/") {
   http::request req(http::method::get, std::move(target));
