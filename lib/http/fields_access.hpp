@@ -207,6 +207,20 @@ struct fields_access {
     f.entries_.clear();
   }
 
+  // A line of a raw section, indexed by its offsets (the response parser's fast path).
+  static void add_line(fields& f, std::size_t name_begin, std::size_t name_size,
+                       std::size_t value_begin, std::size_t value_size) {
+    f.entries_.push_back(
+        {static_cast<std::uint32_t>(name_begin), static_cast<std::uint32_t>(name_size),
+         static_cast<std::uint32_t>(value_begin), static_cast<std::uint32_t>(value_size)});
+  }
+  static const char* raw_data(const fields& f) noexcept {
+    return f.bytes_.data();
+  }
+  static void truncate(fields& f, std::size_t n) {
+    f.bytes_.resize(n);
+  }
+
   // Appends raw bytes (a block of field lines); returns the offset where they start.
   static std::size_t append_block(fields& f, std::string_view block) {
     const std::size_t at = f.bytes_.size();

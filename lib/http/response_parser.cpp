@@ -3,16 +3,20 @@
 // input: the end of the head, the last chunk's size line, the end of the message. No user code
 // runs inside an llhttp callback (STYLE 4): callbacks only record and check bytes.
 //
-// Speed (bench/README.md, "HTTP response parsing"): llhttp gets no per-field callback. The
-// head's bytes are kept raw (one memcpy per read) and indexed once when llhttp says the head is
-// complete (fields_access::index_raw, 16 bytes at a time); the indexing also makes the checks
-// llhttp 8.1.0 lacks (bare CR, obs-fold, spaces in names). Trailers go the same way. The CRLF
-// after each chunk's data is checked in on_body, or at the start of the next input when it is
-// split off, so chunks cost no pause; a read inside a body takes parse()'s short path.
+// Speed (bench/README.md, "HTTP response parsing"): llhttp gets no per-field callback. A head
+// that arrives in whole lines takes scan_head: each line is checked and indexed 16 bytes at a
+// time (field_line.hpp), and llhttp reads only the status line, the fields it acts on and the
+// end of the head. A head that does not (a line split across reads, anything unusual) is kept
+// raw as llhttp reads it byte by byte and indexed once complete (fields_access::index_raw);
+// the indexing makes the checks llhttp 8.1.0 lacks (bare CR, obs-fold, spaces in names). Both
+// ways give the same outcome. Trailers go the second way. The CRLF after each chunk's data is
+// checked in on_body, or at the start of the next input when it is split off, so chunks cost
+// no pause; a read inside a body that goes on past it skips llhttp (parse()).
 #include <corofetch/http/response_parser.hpp>
 #include <corofetch/http/status.hpp>
 #include <corofetch/http/syntax.hpp>
 
+#include "http/field_line.hpp"
 #include "http/fields_access.hpp"
 #include "http/llhttp_errors.hpp"
 
@@ -20,6 +24,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <span>
 
 namespace corofetch::http {
 namespace detail {
@@ -32,9 +38,47 @@ enum class pause_point : unsigned char {
   message,        // the message is complete
 };
 
+// What scan_head did with an input.
+enum class head_scan : unsigned char {
+  more,     // took every byte: the head goes on in the next input
+  ran,      // gave llhttp the end of the head, or llhttp failed: see its result
+  gave_up,  // met a line it does not vouch for: the general loop takes over from there
+  failed,   // a limit: the error is set
+};
+
+// The body pieces of one parse() call. Appending stays a compare and a store: growing is out
+// of line, so the callers that append (on_body, parse()'s short path) need no spill code.
+class piece_list {
+ public:
+  void clear() noexcept { size_ = 0; }
+  void push(std::string_view piece) {
+    if (size_ == capacity_) [[unlikely]]
+      grow();
+    data_[size_++] = piece;
+  }
+  void pop() noexcept { --size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::string_view back() const noexcept { return data_[size_ - 1]; }
+  [[nodiscard]] std::span<const std::string_view> view() const noexcept {
+    return {data_.get(), size_};
+  }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    auto bigger = std::make_unique<std::string_view[]>(capacity_ * 2);
+    std::copy(data_.get(), data_.get() + size_, bigger.get());
+    data_ = std::move(bigger);
+    capacity_ *= 2;
+  }
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 8;
+  std::unique_ptr<std::string_view[]> data_ = std::make_unique<std::string_view[]>(capacity_);
+};
+
 }  // namespace detail
 
 using detail::fields_access;
+using detail::head_scan;
 using detail::parse_stage;
 using detail::pause_point;
 
@@ -52,7 +96,7 @@ struct response_parser::impl {
   response_head head;
   std::vector<response_head> interim;
   fields trailers;
-  std::vector<std::string_view> pieces;
+  detail::piece_list pieces;
   std::string body;
   std::uint64_t body_size = 0;
   bool started = false;
@@ -65,10 +109,19 @@ struct response_parser::impl {
   bool finishing = false;
   bool fresh = true;           // llhttp is at the start of a message: no reset needed
   bool chunk_starts = false;   // the next body byte is the first of a chunk
+  bool body_open = false;      // llhttp stopped inside a body's bytes (content_length left)
   bool body_checks = false;    // on_body has more to do than record the piece: one of
   bool chunked = false;        // ... a chunked body's framing checks
   bool limit_body = false;     // ... parser_options::max_body_bytes or collect_body (check_body)
   unsigned char crlf_due = 0;  // bytes of a chunk's data CRLF to check in the next input (2, 1)
+
+  // The head's fast path (scan_head).
+  bool head_fast = true;          // every line of this head so far was vouched for by scan_head
+  bool status_line_seen = false;  // scan_head gave llhttp the status line
+  bool head_indexed = false;      // scan_head indexed the whole head
+  std::size_t index_from = 0;     // where index_section starts once scan_head gave up
+  std::size_t unfed_begin = 0;    // the last line llhttp did not see, when it was the last one
+  std::size_t unfed_size = 0;     // scan_head took (offsets in the head's bytes; 0: none)
 
   // Where llhttp's current input lies, for the callbacks.
   const char* data_end = nullptr;  // end of the current parse() input
@@ -104,9 +157,31 @@ struct response_parser::impl {
     }
   }
 
+  // After llhttp took a whole input: whether it stopped inside a body's bytes, in the state
+  // that only counts them down (the last piece reaches the end and content_length is left,
+  // which for a chunked body is what is left of the chunk). Not with a body limit or the
+  // collecting mode: those look at every piece.
+  [[nodiscard]] bool stopped_in_body(const char* end) const noexcept {
+    return !limit_body && !pieces.empty() && pieces.back().data() + pieces.back().size() == end &&
+           parser.content_length != 0;
+  }
+
   // The internal steps return false once they have set `error` (through fail()).
   bool keep_raw(fields& section, const char* from, const char* to, std::size_t limit, errc too_big);
-  bool index_section(fields& section, bool is_head, std::size_t max_lines);
+  bool index_section(fields& section, std::size_t from, bool has_start_line, std::size_t max_lines);
+  void start_head() noexcept {
+    head_fast = true;
+    status_line_seen = head_indexed = false;
+    index_from = unfed_size = 0;
+  }
+  head_scan scan_head(const char*& p, const char* end, llhttp_errno_t& err);
+  head_scan scan_head_stop(const char*& p, const char* input_from, const char* at, const char* feed,
+                           llhttp_errno_t& err);
+  head_scan scan_head_failed(const char* input_from, const char* end);
+  bool run_llhttp(const char* from, const char* to, llhttp_errno_t& err) noexcept {
+    err = llhttp_execute(&parser, from, static_cast<std::size_t>(to - from));
+    return err == HPE_OK;
+  }
   bool check_split_crlf(std::string_view data);
   [[gnu::cold]] int undo_piece(std::size_t n, errc e) noexcept;
   [[gnu::noinline]] int check_body(const char* at, std::size_t n);
@@ -117,6 +192,7 @@ struct response_parser::impl {
   bool on_pause(const char* pos, const char* end, bool& stop);
   bool on_message(const char* pos, const char* end, bool& stop);
 
+  [[gnu::noinline]] result<std::size_t> parse_input(std::string_view data);
   [[gnu::noinline]] result<std::size_t> parse_edge(std::string_view data);
   result<std::size_t> parse_more(std::string_view data);
   [[gnu::noinline]] result<std::size_t> parse_loop(const char* begin, const char* end,
@@ -153,7 +229,7 @@ int on_headers_complete(llhttp_t* p) {
 int on_body(llhttp_t* p, const char* at, std::size_t n) {
   auto& s = self(p);
   s.body_size += n;
-  s.pieces.emplace_back(at, n);
+  s.pieces.push(std::string_view(at, n));
   if (!s.body_checks) [[likely]] {
     return 0;
   }
@@ -231,14 +307,16 @@ void response_parser::impl::start_response(bool reset_llhttp) {
   body.clear();
   body_size = 0;
   started = head_done = in_trailers = complete = keep_alive = upgraded = chunk_starts = false;
+  body_open = false;
   body_checks = chunked = limit_body = false;
   crlf_due = 0;
+  start_head();
   paused = pause_point::none;
 }
 
 // on_body's piece was recorded; a failed check takes it back.
 int response_parser::impl::undo_piece(std::size_t n, errc e) noexcept {
-  pieces.pop_back();
+  pieces.pop();
   body_size -= n;
   return fail_in_callback(e);
 }
@@ -246,7 +324,7 @@ int response_parser::impl::undo_piece(std::size_t n, errc e) noexcept {
 // The body limit and the collecting mode (parser_options).
 int response_parser::impl::check_body(const char* at, std::size_t n) {
   if (options.max_body_bytes && body_size > *options.max_body_bytes) {
-    pieces.pop_back();
+    pieces.pop();
     return fail_in_callback(errc::body_too_large);
   }
   if (options.collect_body) body.append(at, n);
@@ -331,10 +409,138 @@ bool response_parser::impl::keep_raw(fields& section, const char* from, const ch
   return true;
 }
 
-// Indexes a complete section and turns what llhttp 8.1.0 let through into errors.
-bool response_parser::impl::index_section(fields& section, bool is_head, std::size_t max_lines) {
+// The head's fast path. llhttp 8.1.0 reads a head a byte at a time, about 13 instructions a
+// byte, and most of a head is lines it only reads through: names it does not act on, values it
+// takes as they are. scan_head checks each line 16 bytes at a time (field_line.hpp: llhttp's
+// own rules for such a line, or stricter) and indexes it; llhttp is given the status line, the
+// lines it acts on (Content-Length, Transfer-Encoding, Connection, Proxy-Connection, Upgrade)
+// and the end of the head, so it ends the head in the very state reading every byte would
+// have left it in. The first line scan_head does not vouch for (anything unusual, a line split
+// across inputs, a limit reached) ends the fast path for this head: llhttp is given the last
+// line it skipped, which puts it where it would have been, and the general loop takes the rest
+// byte by byte, index_section indexing from there, exactly as without this path. So the
+// outcome is the same either way; the tests and the fuzz target compare heads fed whole with
+// the same heads fed a byte at a time, which never takes this path.
+head_scan response_parser::impl::scan_head(const char*& p, const char* end, llhttp_errno_t& err) {
+  const char* const input_from = p;  // this input's head bytes, not yet kept, start here
+  const std::size_t kept = head.fields.byte_size();
+  // A byte's offset in the head's bytes once this input's are appended: its address - shift.
+  const std::uintptr_t shift = reinterpret_cast<std::uintptr_t>(input_from) - kept;
+  const auto offset = [shift](const char* at) {
+    return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(at) - shift);
+  };
+  // Whether every byte of this input fits in the head's limit (no check a line then).
+  const bool fits = kept + static_cast<std::size_t>(end - input_from) <= options.max_head_bytes;
+  const std::size_t max_fields = options.max_fields;
+  const std::size_t max_field_bytes = options.max_field_bytes;
+  const char* const base = data_begin;
+  const char* feed = nullptr;  // the lines from here on are for llhttp to read
+  const char* q = p;
+  if (!status_line_seen) {
+    const char* s = q;
+    while (s < end && (*s == '\r' || *s == '\n')) ++s;  // llhttp skips empty lines before it
+    const char* eol = fields_access::find_byte(base, s, end, '\n');
+    if (eol == nullptr || offset(eol + 1) > options.max_head_bytes) {
+      return scan_head_stop(p, input_from, q, nullptr, err);
+    }
+    const char* cr = fields_access::find_byte(base, s, eol, '\r');
+    if (cr != nullptr && cr != eol - 1) return scan_head_stop(p, input_from, q, nullptr, err);
+    status_line_seen = true;
+    feed = q;
+    q = eol + 1;
+  }
+  detail::plain_line line;
+  for (;;) {
+    if (q == end) {  // the input ends between two lines
+      if (feed != nullptr && !run_llhttp(feed, end, err)) return scan_head_failed(input_from, end);
+      fields_access::append_block(
+          head.fields, std::string_view(input_from, static_cast<std::size_t>(end - input_from)));
+      p = end;
+      return head_scan::more;
+    }
+    if (*q == '\r' || *q == '\n') {  // the blank line ending the head
+      if (*q == '\r' && (end - q < 2 || q[1] != '\n')) {
+        return scan_head_stop(p, input_from, q, feed, err);
+      }
+      const char* from = feed != nullptr ? feed : q;
+      err = llhttp_execute(&parser, from, static_cast<std::size_t>(end - from));
+      if (err == HPE_PAUSED) {
+        if (!keep_raw(head.fields, input_from, llhttp_get_error_pos(&parser),
+                      options.max_head_bytes, errc::head_too_large)) {
+          return head_scan::failed;
+        }
+        head_indexed = true;
+        return head_scan::ran;
+      }
+      if (err != HPE_OK) return scan_head_failed(input_from, end);
+      // llhttp always pauses at the end of a head; were it not to, the general loop goes on.
+      head_fast = false;
+      index_from = offset(q);
+      if (!keep_raw(head.fields, input_from, end, options.max_head_bytes, errc::head_too_large)) {
+        return head_scan::failed;
+      }
+      return head_scan::ran;
+    }
+    if (!detail::scan_plain_line(base, q, end, line) || head.fields.size() >= max_fields ||
+        line.name_size + line.value_size > max_field_bytes ||
+        (!fits && offset(line.next) > options.max_head_bytes)) {
+      return scan_head_stop(p, input_from, q, feed, err);
+    }
+    fields_access::add_line(head.fields, offset(q), line.name_size, offset(line.value),
+                            line.value_size);
+    if (detail::llhttp_acts_on(q, line.name_size)) {
+      if (feed == nullptr) feed = q;
+      unfed_size = 0;
+    } else {
+      if (feed != nullptr && !run_llhttp(feed, q, err)) return scan_head_failed(input_from, end);
+      feed = nullptr;
+      unfed_begin = offset(q);
+      unfed_size = static_cast<std::size_t>(line.next - q);
+    }
+    q = line.next;
+  }
+}
+
+// scan_head met, at `at`, a line it does not vouch for: llhttp reads what it still has to (the
+// pending lines, then the last line it skipped), and the general loop goes on from `at`.
+head_scan response_parser::impl::scan_head_stop(const char*& p, const char* input_from,
+                                                const char* at, const char* feed,
+                                                llhttp_errno_t& err) {
+  if (feed != nullptr && !run_llhttp(feed, at, err)) return scan_head_failed(input_from, at);
+  fields_access::append_block(
+      head.fields, std::string_view(input_from, static_cast<std::size_t>(at - input_from)));
+  if (unfed_size != 0) {
+    // A line llhttp accepts as it is (scan_plain_line said so), kept in the head's bytes.
+    const char* skipped = fields_access::raw_data(head.fields) + unfed_begin;
+    const std::size_t size = unfed_size;
+    unfed_size = 0;
+    if (!run_llhttp(skipped, skipped + size, err)) return head_scan::ran;
+  }
+  index_from = head.fields.byte_size();
+  head_fast = false;
+  p = at;
+  return head_scan::gave_up;
+}
+
+// llhttp failed on a line scan_head gave it: keep the head up to the error, as the general loop
+// does, for fail_from_llhttp.
+head_scan response_parser::impl::scan_head_failed(const char* input_from, const char* end) {
+  const char* at = llhttp_get_error_pos(&parser);
+  if (at != nullptr && at >= input_from && at <= end &&
+      at - input_from <= static_cast<std::ptrdiff_t>(options.max_head_bytes)) {
+    fields_access::append_block(
+        head.fields, std::string_view(input_from, static_cast<std::size_t>(at - input_from)));
+  }
+  return head_scan::ran;
+}
+
+// Indexes a complete section from offset `from` (the lines before are indexed) and turns what
+// llhttp 8.1.0 let through into errors.
+bool response_parser::impl::index_section(fields& section, std::size_t from, bool has_start_line,
+                                          std::size_t max_lines) {
   using problem = fields_access::line_problem;
-  switch (fields_access::index_raw(section, 0, is_head, max_lines, options.max_field_bytes)) {
+  switch (
+      fields_access::index_raw(section, from, has_start_line, max_lines, options.max_field_bytes)) {
     case problem::none:
       return true;
     case problem::bare_cr:
@@ -365,7 +571,10 @@ bool response_parser::impl::index_section(fields& section, bool is_head, std::si
 bool response_parser::impl::check_head() {
   head.status = llhttp_get_status_code(&parser);
   head.version = version{llhttp_get_http_major(&parser), llhttp_get_http_minor(&parser)};
-  if (!index_section(head.fields, true, options.max_fields)) return false;
+  if (!head_indexed &&
+      !index_section(head.fields, index_from, !status_line_seen, options.max_fields)) {
+    return false;
+  }
   if (head.status < 100) {
     fail(errc::invalid_status_line, "Status code below 100");
     return false;
@@ -415,7 +624,7 @@ bool response_parser::impl::on_message(const char* pos, const char* end, bool& s
       return false;
     }
     const std::size_t room = options.max_fields - std::min(options.max_fields, head.fields.size());
-    if (!index_section(trailers, false, room)) return false;
+    if (!index_section(trailers, 0, false, room)) return false;
   }
   if (head.status < 200) {  // interim: keep it, and parse the final response from here on
     if (interim.size() >= options.max_interim) {
@@ -425,6 +634,7 @@ bool response_parser::impl::on_message(const char* pos, const char* end, bool& s
     interim.push_back(std::move(head));
     head = response_head{};
     head_done = in_trailers = false;
+    start_head();
     llhttp_reset(&parser);
     return true;
   }
@@ -494,28 +704,51 @@ void response_parser::reset(const method& request_method, bool upgrade_requested
   expect(request_method, upgrade_requested);
 }
 
-// The common case stays small: a read inside a body, which llhttp takes whole. The rest (a head
-// or trailers to keep, pauses, errors) is parse_loop's.
+// The common case stays small: a read inside a body that goes on past it. Everything else is
+// parse_input's.
 result<std::size_t> response_parser::parse(std::string_view data) {
   impl& s = *impl_;
-  s.pieces.clear();
-  if (s.error || s.closing || s.complete || data.empty() || s.crlf_due != 0) [[unlikely]] {
-    return s.parse_edge(data);
+  const std::size_t n = data.size();
+  if (s.body_open && n - 1 < s.parser.content_length - 1) [[likely]] {
+    // Inside a body that goes on past this input (0 < n < content_length): llhttp would only
+    // count the bytes down (its consume state: content_length -= n, on_body of the whole
+    // input). Do exactly that here, without the call; llhttp's state stays where it is.
+    // body_open is false once anything else happened (an error, the end, finish()), and
+    // content_length is never 0 while it is true.
+    s.parser.content_length -= n;
+    s.body_size += n;
+    s.pieces.clear();
+    s.pieces.push(data);
+    s.remember_tail(data.data(), data.data() + n);
+    return n;
+  }
+  return s.parse_input(data);
+}
+
+// Then a read that llhttp takes whole inside a body; the rest (a head or trailers to keep,
+// pauses, errors) is parse_loop's.
+result<std::size_t> response_parser::impl::parse_input(std::string_view data) {
+  const std::size_t n = data.size();
+  pieces.clear();
+  body_open = false;
+  if (error || closing || complete || n == 0 || crlf_due != 0) [[unlikely]] {
+    return parse_edge(data);
   }
   const char* const begin = data.data();
-  const char* const end = begin + data.size();
-  s.data_begin = begin;
-  s.data_end = end;
-  s.fresh = false;
-  if (s.head_done && !s.in_trailers) {
-    const llhttp_errno_t err = llhttp_execute(&s.parser, begin, data.size());
+  const char* const end = begin + n;
+  data_begin = begin;
+  data_end = end;
+  fresh = false;
+  if (head_done && !in_trailers) {
+    const llhttp_errno_t err = llhttp_execute(&parser, begin, n);
     if (err == HPE_OK) [[likely]] {
-      s.remember_tail(begin, end);
-      return data.size();
+      body_open = stopped_in_body(end);
+      remember_tail(begin, end);
+      return n;
     }
-    return s.parse_loop(begin, end, begin, err);
+    return parse_loop(begin, end, begin, err);
   }
-  return s.parse_loop(begin, end, begin, HPE_OK);
+  return parse_loop(begin, end, begin, HPE_OK);
 }
 
 // parse() before anything runs: a sticky error, a closed connection, a complete response,
@@ -541,30 +774,42 @@ result<std::size_t> response_parser::impl::parse_more(std::string_view data) {
 
 // Runs llhttp from `p` to `end` (when `first` is HPE_OK; otherwise llhttp already ran from `p`
 // over body bytes and returned `first`), keeping head and trailer bytes and running the checks
-// at each pause.
+// at each pause. A head goes through scan_head while it vouches for its lines.
 result<std::size_t> response_parser::impl::parse_loop(const char* begin, const char* end,
                                                       const char* p, llhttp_errno_t first) {
   bool ran = first != HPE_OK;
   for (;;) {
-    // What this stretch of input is, before llhttp moves on: head or trailer bytes are kept.
-    // (When parse() already ran llhttp, the stretch was body.)
-    const bool in_head = !ran && !head_done;
-    const bool in_trailer_section = !ran && in_trailers;
-    const llhttp_errno_t err =
-        ran ? first : llhttp_execute(&parser, p, static_cast<std::size_t>(end - p));
-    ran = false;
-    if (err != HPE_OK && err != HPE_PAUSED) return fail_from_llhttp(err, p);
-    const char* const pos = err == HPE_OK ? end : llhttp_get_error_pos(&parser);
-    if (in_head) {
-      if (!keep_raw(head.fields, p, pos, options.max_head_bytes, errc::head_too_large)) {
-        return error;
+    llhttp_errno_t err = first;
+    bool keep = false;  // this stretch is head or trailer bytes for keep_raw
+    if (!ran && !head_done && head_fast) {
+      switch (scan_head(p, end, err)) {
+        case head_scan::more:
+          remember_tail(begin, end);
+          return static_cast<std::size_t>(end - begin);
+        case head_scan::gave_up:
+          continue;
+        case head_scan::failed:
+          return error;
+        case head_scan::ran:
+          break;
       }
-    } else if (in_trailer_section) {
-      if (!keep_raw(trailers, p, pos, options.max_trailer_bytes, errc::trailers_too_large)) {
+    } else if (!ran) {
+      keep = !head_done || in_trailers;
+      err = llhttp_execute(&parser, p, static_cast<std::size_t>(end - p));
+    }
+    ran = false;
+    if (err != HPE_OK && err != HPE_PAUSED) return fail_from_llhttp(err, keep ? p : nullptr);
+    const char* const pos = err == HPE_OK ? end : llhttp_get_error_pos(&parser);
+    if (keep) {
+      const bool is_head = !head_done;
+      if (!keep_raw(is_head ? head.fields : trailers, p, pos,
+                    is_head ? options.max_head_bytes : options.max_trailer_bytes,
+                    is_head ? errc::head_too_large : errc::trailers_too_large)) {
         return error;
       }
     }
     if (err == HPE_OK) {
+      body_open = head_done && !in_trailers && stopped_in_body(end);
       remember_tail(begin, end);
       return static_cast<std::size_t>(end - begin);
     }
@@ -582,6 +827,7 @@ result<std::size_t> response_parser::impl::parse_loop(const char* begin, const c
 std::error_code response_parser::finish() {
   impl& s = *impl_;
   s.pieces.clear();
+  s.body_open = false;
   if (s.error) return s.error;
   if (s.complete) return {};
   if (!s.started) return s.fail(errc::empty_response, "Connection closed before a response");
@@ -607,7 +853,7 @@ std::span<const response_head> response_parser::interim() const noexcept {
   return impl_->interim;
 }
 std::span<const std::string_view> response_parser::body_pieces() const noexcept {
-  return impl_->pieces;
+  return impl_->pieces.view();
 }
 std::string& response_parser::body() noexcept {
   return impl_->body;
