@@ -431,8 +431,9 @@ head_scan response_parser::impl::scan_head(const char*& p, const char* end, llht
   };
   // Whether every byte of this input fits in the head's limit (no check a line then).
   const bool fits = kept + static_cast<std::size_t>(end - input_from) <= options.max_head_bytes;
-  const std::size_t max_fields = options.max_fields;
-  const std::size_t max_field_bytes = options.max_field_bytes;
+  // Field lines this head may still have; whether a line of this input can be over its limit.
+  std::size_t fields_left = options.max_fields - std::min(options.max_fields, head.fields.size());
+  const bool lines_fit = static_cast<std::size_t>(end - input_from) <= options.max_field_bytes;
   const char* const base = data_begin;
   const char* feed = nullptr;  // the lines from here on are for llhttp to read
   const char* q = p;
@@ -481,11 +482,12 @@ head_scan response_parser::impl::scan_head(const char*& p, const char* end, llht
       }
       return head_scan::ran;
     }
-    if (!detail::scan_plain_line(base, q, end, line) || head.fields.size() >= max_fields ||
-        line.name_size + line.value_size > max_field_bytes ||
+    if (!detail::scan_plain_line(base, q, end, line) || fields_left == 0 ||
+        (!lines_fit && line.name_size + line.value_size > options.max_field_bytes) ||
         (!fits && offset(line.next) > options.max_head_bytes)) {
       return scan_head_stop(p, input_from, q, feed, err);
     }
+    --fields_left;
     fields_access::add_line(head.fields, offset(q), line.name_size, offset(line.value),
                             line.value_size);
     if (detail::llhttp_acts_on(q, line.name_size)) {
