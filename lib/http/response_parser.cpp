@@ -52,11 +52,20 @@ class piece_list {
  public:
   void clear() noexcept { size_ = 0; }
   void push(std::string_view piece) {
-    if (size_ == capacity_) [[unlikely]]
+    if (size_ == capacity_) [[unlikely]] {
       grow();
+    }
     data_[size_++] = piece;
   }
-  void pop() noexcept { --size_; }
+  // push() for a caller that returns right after it: false when the list must grow first
+  // (push() then), so that the caller's common path makes no call.
+  [[nodiscard]] bool try_push(std::string_view piece) noexcept {
+    if (size_ == capacity_) [[unlikely]] {
+      return false;
+    }
+    data_[size_++] = piece;
+    return true;
+  }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] std::string_view back() const noexcept { return data_[size_ - 1]; }
   [[nodiscard]] std::span<const std::string_view> view() const noexcept {
@@ -183,9 +192,10 @@ struct response_parser::impl {
     return err == HPE_OK;
   }
   bool check_split_crlf(std::string_view data);
-  [[gnu::cold]] int undo_piece(std::size_t n, errc e) noexcept;
   [[gnu::noinline]] int check_body(const char* at, std::size_t n);
-  [[gnu::noinline]] int chunk_end_split(const char* e) noexcept;
+  [[gnu::noinline]] int record_piece(const char* at, std::size_t n);
+  [[gnu::noinline]] int chunk_end_split(const char* at, std::size_t n);
+  int check_split_chunk_end(const char* e) noexcept;
 
   bool check_head();
   bool on_head(bool& stop);
@@ -224,38 +234,41 @@ int on_headers_complete(llhttp_t* p) {
   return HPE_PAUSED;
 }
 
-// The hot path of a body: record the piece. Chunked bodies check their framing here; limits and
-// the collecting mode go through check_body. Flags set with the head tell which.
+// The hot path of a body: record the piece. Chunked bodies check their framing first; limits and
+// the collecting mode take check_body. Flags set with the head tell which. Checks come before
+// the piece is recorded, so a failed one leaves nothing to take back; every call out of the
+// common path is a tail call, so that path saves no registers.
 int on_body(llhttp_t* p, const char* at, std::size_t n) {
   auto& s = self(p);
+  if (s.body_checks) [[unlikely]] {
+    if (s.limit_body) [[unlikely]] {
+      return s.check_body(at, n);
+    }
+    if (s.chunk_starts) {
+      // The first byte of a chunk's data: the size line before it must end in LF (llhttp 8.1.0
+      // takes any byte after its CR, "3\rXabc").
+      s.chunk_starts = false;
+      if ((at != s.data_begin ? at[-1] : s.tail[3]) != '\n') [[unlikely]] {
+        return s.fail_in_callback(errc::bare_cr);
+      }
+    }
+    if (p->content_length == 0) {
+      // The chunk's data ends here. llhttp 8.1.0 skips the two bytes after it unchecked
+      // ("abcXY"): they must be CRLF; what the next input holds is checked when it comes.
+      s.chunk_starts = true;
+      const char* e = at + n;
+      if (s.data_end - e < 2) [[unlikely]] {
+        return s.chunk_end_split(at, n);
+      }
+      if (e[0] != '\r' || e[1] != '\n') [[unlikely]] {
+        return s.fail_in_callback(errc::bare_cr);
+      }
+    }
+  }
+  if (!s.pieces.try_push(std::string_view(at, n))) [[unlikely]] {
+    return s.record_piece(at, n);
+  }
   s.body_size += n;
-  s.pieces.push(std::string_view(at, n));
-  if (!s.body_checks) [[likely]] {
-    return 0;
-  }
-  if (s.chunk_starts) {
-    // The first byte of a chunk's data: the size line before it must end in LF (llhttp 8.1.0
-    // takes any byte after its CR, "3\rXabc").
-    s.chunk_starts = false;
-    if ((at != s.data_begin ? at[-1] : s.tail[3]) != '\n') [[unlikely]] {
-      return s.undo_piece(n, errc::bare_cr);
-    }
-  }
-  if (s.limit_body) [[unlikely]] {
-    if (const int err = s.check_body(at, n)) return err;
-  }
-  if (s.chunked && p->content_length == 0) {
-    // The chunk's data ends here. llhttp 8.1.0 skips the two bytes after it unchecked
-    // ("abcXY"): they must be CRLF; what the next input holds is checked when it comes.
-    s.chunk_starts = true;
-    const char* e = at + n;
-    if (s.data_end - e < 2) [[unlikely]] {
-      return s.chunk_end_split(e);
-    }
-    if (e[0] != '\r' || e[1] != '\n') [[unlikely]] {
-      return s.fail_in_callback(errc::bare_cr);
-    }
-  }
   return 0;
 }
 
@@ -314,26 +327,48 @@ void response_parser::impl::start_response(bool reset_llhttp) {
   paused = pause_point::none;
 }
 
-// on_body's piece was recorded; a failed check takes it back.
-int response_parser::impl::undo_piece(std::size_t n, errc e) noexcept {
-  pieces.pop();
-  body_size -= n;
-  return fail_in_callback(e);
-}
-
-// The body limit and the collecting mode (parser_options).
+// on_body with a body limit or the collecting mode (parser_options): the limit, the checks of
+// a chunked body, then the piece.
 int response_parser::impl::check_body(const char* at, std::size_t n) {
-  if (options.max_body_bytes && body_size > *options.max_body_bytes) {
-    pieces.pop();
+  if (options.max_body_bytes && body_size + n > *options.max_body_bytes) {
     return fail_in_callback(errc::body_too_large);
   }
+  if (chunked) {
+    if (chunk_starts) {
+      chunk_starts = false;
+      if ((at != data_begin ? at[-1] : tail[3]) != '\n') return fail_in_callback(errc::bare_cr);
+    }
+    if (parser.content_length == 0) {
+      chunk_starts = true;
+      const char* e = at + n;
+      if (data_end - e < 2) {
+        if (const int err = check_split_chunk_end(e)) return err;
+      } else if (e[0] != '\r' || e[1] != '\n') {
+        return fail_in_callback(errc::bare_cr);
+      }
+    }
+  }
   if (options.collect_body) body.append(at, n);
+  return record_piece(at, n);
+}
+
+// Records a body piece (on_body's path when the list must grow, and the rarer paths).
+int response_parser::impl::record_piece(const char* at, std::size_t n) {
+  body_size += n;
+  pieces.push(std::string_view(at, n));
   return 0;
 }
 
-// A chunk's data ended less than two bytes before the end of the input: check what is here,
-// the rest at the start of the next input.
-int response_parser::impl::chunk_end_split(const char* e) noexcept {
+// A chunk's data [at, at + n) ended less than two bytes before the end of the input (no limit
+// set): check what is here, then record the piece.
+int response_parser::impl::chunk_end_split(const char* at, std::size_t n) {
+  if (const int err = check_split_chunk_end(at + n)) return err;
+  return record_piece(at, n);
+}
+
+// A chunk's data ended at `e`, less than two bytes before the end of the input: check what is
+// here, the rest at the start of the next input.
+int response_parser::impl::check_split_chunk_end(const char* e) noexcept {
   if (e == data_end) {
     crlf_due = 2;
     return 0;
