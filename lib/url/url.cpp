@@ -129,6 +129,13 @@ std::optional<std::uint16_t> default_port(std::string_view scheme) noexcept {
   return std::nullopt;
 }
 
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  detail::append_decoded(out, text);
+  return out;
+}
+
 std::string local_file_name(const url& u) {
   const std::string_view path = u.pathname();
   const std::size_t slash = path.rfind('/');

@@ -110,6 +110,10 @@ result<url> parse(std::string_view input, const url& base);
 /// The default port of a special scheme: http 80, https 443, ftp 21, ws 80, wss 443.
 [[nodiscard]] std::optional<std::uint16_t> default_port(std::string_view scheme) noexcept;
 
+/// Percent-decodes `text` (URL Standard "percent-decode"): each "%XY" with two hex digits
+/// becomes that byte; any other '%' stays as it is. The result may hold any byte, NUL included.
+[[nodiscard]] std::string percent_decode(std::string_view text);
+
 /// The name of the local file a URL is saved as (the seed's 1-3 default document): the last
 /// path segment, percent-decoded, or "index.html" when the path ends in '/' or is empty.
 /// Never "", ".", ".." and never contains '/' or NUL.

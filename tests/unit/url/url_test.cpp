@@ -253,3 +253,15 @@ TEST_CASE("hostile inputs of 1 MB parse in linear time", "[unit]") {
   for (std::size_t i = 0; i < n / 2; ++i) idn += "\xC3\xA9";
   CHECK(parse("http://" + idn + "/").error() == errc::domain_to_ascii);
 }
+
+TEST_CASE("percent_decode: %XY becomes a byte, any other '%' stays", "[unit]") {
+  using corofetch::url::percent_decode;
+  CHECK(percent_decode("a%20b") == "a b");
+  CHECK(percent_decode("%2F%2f") == "//");
+  CHECK(percent_decode("%41%") == "A%");
+  CHECK(percent_decode("%4") == "%4");
+  CHECK(percent_decode("%zz%4g") == "%zz%4g");
+  CHECK(percent_decode("%00") == std::string(1, '\0'));
+  CHECK(percent_decode("%E2%82%AC") == "\xE2\x82\xAC");
+  CHECK(percent_decode("") == "");
+}
