@@ -287,21 +287,9 @@ std::optional<std::string> prepare(const cli& c, prepared& p) {
   o.proxy = c.proxy;
   o.resolver.servers = c.dns_servers;
   for (const std::string& r : c.resolves) {
-    // HOST:PORT:ADDR; ADDR may be an IPv6 address, with or without brackets.
-    const auto first = r.find(':');
-    const auto second = first == std::string::npos ? first : r.find(':', first + 1);
-    if (second == std::string::npos)
-      return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR";
-    client::resolve_override ov;
-    ov.host = r.substr(0, first);
-    const std::string port = r.substr(first + 1, second - first - 1);
-    if (port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
-      return "invalid --resolve '" + r + "': bad port";
-    }
-    ov.port = static_cast<std::uint16_t>(std::stoul(port));
-    ov.address = r.substr(second + 1);
-    o.resolve_overrides.push_back(std::move(ov));
+    auto ov = client::parse_resolve_override(r);
+    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
+    o.resolve_overrides.push_back(std::move(*ov));
   }
   auto& f = p.fetch;
   f.timeouts = o.timeouts;

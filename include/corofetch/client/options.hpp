@@ -3,6 +3,7 @@
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/http/serializer.hpp>
 #include <corofetch/net/tls.hpp>
+#include <corofetch/result.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -51,6 +52,11 @@ struct resolve_override {
   std::uint16_t port = 0;
   std::string address;  ///< an IPv4 or IPv6 literal
 };
+
+/// Parses curl's --resolve syntax, "HOST:PORT:ADDR" (ADDR an IPv4 or IPv6 literal, brackets
+/// allowed). Errors: std::errc::invalid_argument when a part is missing or the port is not a
+/// number from 0 to 65535. The address itself is checked when the client uses it.
+[[nodiscard]] result<resolve_override> parse_resolve_override(std::string_view spec);
 
 /// What a client is built with.
 struct client_options {

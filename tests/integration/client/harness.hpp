@@ -4,6 +4,7 @@
 
 #include <corofetch/client/client.hpp>
 
+#include "support/client/loopback_options.hpp"
 #include "support/net/run.hpp"
 #include "support/net/scripted_server.hpp"
 
@@ -42,16 +43,10 @@ inline script serve_n(std::size_t n, const std::string& response) {
   return s;
 }
 
-/// Options whose resolver has no hosts file and a loopback DNS server that refuses (port 9
-/// of 127.0.0.1, where nothing listens): a name a test did not map can never leave the host.
+/// Options whose resolver has no hosts file and a loopback DNS server that refuses: a name a
+/// test did not map can never leave the host.
 inline client::client_options loopback_options() {
-  client::client_options o;
-  o.resolver.hosts_file = "";
-  o.resolver.servers = {"127.0.0.1:9"};
-  o.resolver.timeout = 500ms;
-  o.resolver.tries = 1;
-  o.resolver.search_domains = std::vector<std::string>{};
-  return o;
+  return corofetch::test::loopback_client_options();
 }
 
 /// "http://127.0.0.1:PORT" + path.
