@@ -1,14 +1,65 @@
 #!/usr/bin/env bash
-# The main job of the README: installs what is missing, builds, and runs the journey corofetch
-# can do so far. Today that is its first step, taking the seed's five example URLs apart
-# (cf-url); the page loader will replace it with a whole page load against the bundled site.
+# The main job of the README: installs what is missing, builds, then does a browser's first
+# journey to a page with no internet. A real nginx serves the bundled sample site
+# (examples/sample-site) on a free loopback port, and cf-page loads its page as
+# http://gallery.test:PORT/ (the name mapped to 127.0.0.1 with --resolve, as curl does): the
+# document, then every image its HTML names, fetched concurrently over keep-alive connections.
+# It prints a line per resource and a summary, keeps a copy of the page and its images in
+# build/demo-page/ and an HTTP Archive in build/demo-page.har. Extra arguments go to cf-page
+# (e.g. --json, --concurrency 2).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 "$root/scripts/build.sh"
-"$build_dir/examples/cf-url" \
-  "http://user:password@www.cyber.co.kr:80/dir/file.html" \
-  "ftp://user:password@ftp.cyber.co.kr:21/dir/file1.html" \
-  "file://localhost/c:/path/file1/zip" \
-  "mailto:tone@cyber.co.kr" \
-  "news:comp.protocols.tcp-ip"
+
+site="$root/examples/sample-site"
+prefix=$(mktemp -d)
+nginx_pid=""
+cleanup() {
+  if [[ -n $nginx_pid ]]; then
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+  fi
+  rm -rf "$prefix"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+{
+  [[ $(id -u) == 0 ]] && echo "user root;"
+  cat <<EOF
+worker_processes 1;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  client_body_temp_path $prefix/body;
+  proxy_temp_path $prefix/proxy;
+  fastcgi_temp_path $prefix/fastcgi;
+  uwsgi_temp_path $prefix/uwsgi;
+  scgi_temp_path $prefix/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    server_name gallery.test;
+    root $site;
+  }
+}
+EOF
+} >"$prefix/nginx.conf"
+nginx -p "$prefix" -c "$prefix/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+for _ in $(seq 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+
+rm -rf "$build_dir/demo-page"
+status=0
+"$build_dir/examples/cf-page" --resolve "gallery.test:$port:127.0.0.1" \
+  --save "$build_dir/demo-page" --har "$build_dir/demo-page.har" "$@" \
+  "http://gallery.test:$port/" || status=$?
+echo "demo: saved the page and its images in $build_dir/demo-page, the HAR in $build_dir/demo-page.har" >&2
+exit "$status"

@@ -1,0 +1,53 @@
+// page::local_path: where page::save puts a URL's body (wget -p's layout), never outside the
+// folder it is given.
+#include <corofetch/page/save.hpp>
+#include <corofetch/url/url.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace {
+
+std::string path_of(const std::string& text) {
+  auto u = corofetch::url::parse(text);
+  REQUIRE(u);
+  return corofetch::page::local_path(*u).generic_string();
+}
+
+}  // namespace
+
+TEST_CASE("local_path lays a URL out as host, folders, file", "[unit]") {
+  CHECK(path_of("http://example.test/") == "example.test/index.html");
+  CHECK(path_of("http://example.test") == "example.test/index.html");
+  CHECK(path_of("http://example.test/img/a.png") == "example.test/img/a.png");
+  CHECK(path_of("http://example.test/dir/") == "example.test/dir/index.html");
+  CHECK(path_of("http://example.test:8080/a/b/c.png") == "example.test_8080/a/b/c.png");
+  CHECK(path_of("https://example.test:443/x.png") == "example.test/x.png");  // default port
+  CHECK(path_of("http://EXAMPLE.test/A.PNG") == "example.test/A.PNG");
+  CHECK(path_of("http://127.0.0.1:9/p.png#frag") == "127.0.0.1_9/p.png");
+  CHECK(path_of("http://[::1]:8080/x") == "[::1]_8080/x");
+}
+
+TEST_CASE("local_path decodes segments and keeps the query", "[unit]") {
+  CHECK(path_of("http://h.test/a%20b/c%20d.png") == "h.test/a b/c d.png");
+  CHECK(path_of("http://h.test/p.png?v=2") == "h.test/p.png?v=2");
+  CHECK(path_of("http://h.test/?page=1") == "h.test/index.html?page=1");
+}
+
+TEST_CASE("local_path never leaves the folder", "[unit]") {
+  // The URL parser removes dot segments; encoded ones and separators are renamed here.
+  CHECK(path_of("http://h.test/a/../../../etc/passwd") == "h.test/etc/passwd");
+  CHECK(path_of("http://h.test/%2e%2e/x.png") == "h.test/x.png");
+  CHECK(path_of("http://h.test/a%2F..%2Fb/c.png") == "h.test/a_.._b/c.png");
+  CHECK(path_of("http://h.test/%2e%2e%2F%2e%2e%2Fx") == "h.test/.._.._x");
+  CHECK(path_of("http://h.test/a%00b.png") == "h.test/a_b.png");
+  CHECK(path_of("http://h.test/q.png?a=../../b") == "h.test/q.png?a=.._.._b");
+  for (const char* bad : {"http://h.test/%2e%2e/", "http://h.test/x/%2e%2e", "http://h.test/%2e"}) {
+    INFO(bad);
+    const std::string p = path_of(bad);
+    CHECK(p.find("/../") == std::string::npos);
+    CHECK(p.rfind("..", 0) != 0);
+    CHECK(p.find("/..") != p.size() - 3);
+  }
+}
