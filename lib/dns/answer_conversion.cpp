@@ -15,6 +15,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <utility>
 
 namespace corofetch::dns::detail {
 namespace {
@@ -38,6 +39,9 @@ struct input {
   int len;
   const message_view& view;
   record_type type;
+  std::string_view asked;       // the name the query was sent for, without a trailing dot
+  std::string_view asked_wire;  // its plain_wire_name(), or empty
+  std::string* asked_storage;   // holds `asked` (maybe with a dot), free to take; or null
 
   [[nodiscard]] bool wanted(const rr_view& rr) const noexcept {
     return rr.type == static_cast<std::uint16_t>(type) && rr.rclass == class_in;
@@ -59,16 +63,75 @@ std::uint32_t to_ttl(int ttl) noexcept {
   return ttl < 0 ? 0 : static_cast<std::uint32_t>(ttl);
 }
 
+// Owner names as name_at() gives them, the question's decoded at most once per conversion: most
+// owners are a compression pointer to the question (RFC 1035 4.1.4), and the question usually
+// holds exactly the bytes of the name asked (servers echo it), which then needs no decoding.
+class owner_names {
+ public:
+  // With `may_take`, the first owner that is the question takes in.asked_storage's buffer: the
+  // caller assigns owners of records that stay where they are (no vector growth meanwhile).
+  explicit owner_names(const input& in, bool may_take = false)
+      : in_(in), take_(may_take ? in.asked_storage : nullptr) {}
+
+  void assign(std::string& to, std::uint32_t offset) {
+    if (!is_question(offset)) {
+      to = name_at(in_.message, offset);
+      return;
+    }
+    const std::string_view q = question();
+    if (take_ == nullptr || q.data() != in_.asked.data()) {
+      to.assign(q);
+      return;
+    }
+    const std::size_t size = q.size();
+    to = std::move(*std::exchange(take_, nullptr));
+    to.resize(size);  // without the asked name's trailing dot
+    question_ = to;   // the storage is gone: later owners copy this one
+  }
+  std::string_view question() {
+    if (!known_) {
+      known_ = true;
+      const std::size_t q = in_.view.question_offset;
+      const std::string_view wire = in_.asked_wire;
+      if (!wire.empty() && in_.message.size() - q >= wire.size() &&
+          std::memcmp(in_.message.data() + q, wire.data(), wire.size()) == 0) {
+        question_ = in_.asked;
+      } else {
+        decoded_ = name_at(in_.message, in_.view.question_offset);
+        question_ = decoded_;
+      }
+    }
+    return question_;
+  }
+
+ private:
+  // The name at `offset` is the question's: it is the question, or a pointer to it (a pointer
+  // ends a name, so nothing follows it).
+  [[nodiscard]] bool is_question(std::uint32_t offset) const noexcept {
+    const std::uint32_t q = in_.view.question_offset;
+    if (offset == q) return true;
+    if (q > 0x3fffU || std::size_t{offset} + 1 >= in_.message.size()) return false;
+    return in_.message[offset] == (0xc0U | (q >> 8U)) && in_.message[offset + 1] == (q & 0xffU);
+  }
+
+  const input& in_;
+  std::string* take_;
+  bool known_ = false;
+  std::string_view question_;
+  std::string decoded_;
+};
+
 // Owner names and TTLs from our reading of the answer section. c-ares lists the records of the
 // type in message order; when it skipped some (names off the CNAME chain), the counts differ and
 // every record gets the question name and the smallest TTL of the type, a safe bound.
 void assign_owners(const input& in, std::vector<record>& records, bool keep_ttl) {
+  owner_names owners(in, true);
   const std::size_t wanted = in.count_wanted();
   if (wanted == records.size()) {
     std::size_t i = 0;
     for (const auto& rr : in.view.answers) {
       if (!in.wanted(rr)) continue;
-      records[i].name = name_at(in.message, rr.name_offset);
+      owners.assign(records[i].name, rr.name_offset);
       records[i].ttl = rr.ttl;
       ++i;
     }
@@ -78,9 +141,8 @@ void assign_owners(const input& in, std::vector<record>& records, bool keep_ttl)
   for (const auto& rr : in.view.answers) {
     if (in.wanted(rr)) ttl = std::min(ttl, rr.ttl);
   }
-  const std::string question = name_at(in.message, in.view.question_offset);
   for (auto& r : records) {
-    r.name = question;
+    owners.assign(r.name, in.view.question_offset);
     if (!keep_ttl) r.ttl = wanted == 0 ? 0 : ttl;
   }
 }
@@ -99,7 +161,7 @@ class ttl_buffer {
   T& operator[](std::size_t i) noexcept { return data()[i]; }
 
  private:
-  std::array<T, 16> local_{};
+  std::array<T, 16> local_;  // NOLINT: c-ares writes the entries it reports, nothing reads more
   std::vector<T> heap_;
 };
 
@@ -117,7 +179,10 @@ int parse_a(const input& in, std::vector<record>& out) {
     const auto& t = ttls[static_cast<std::size_t>(i)];
     asio::ip::address_v4::bytes_type b;
     std::memcpy(b.data(), &t.ipaddr, b.size());
-    out.push_back(make_record(in.type, a_data{asio::ip::address_v4(b)}, to_ttl(t.ttl)));
+    auto& r = out.emplace_back();  // built in place: no record moved
+    r.type = in.type;
+    r.ttl = to_ttl(t.ttl);
+    r.data.emplace<a_data>(a_data{asio::ip::address_v4(b)});
   }
   assign_owners(in, out, true);
   return ARES_SUCCESS;
@@ -133,7 +198,10 @@ int parse_aaaa(const input& in, std::vector<record>& out) {
     const auto& t = ttls[static_cast<std::size_t>(i)];
     asio::ip::address_v6::bytes_type b;
     std::memcpy(b.data(), &t.ip6addr, b.size());
-    out.push_back(make_record(in.type, aaaa_data{asio::ip::address_v6(b)}, to_ttl(t.ttl)));
+    auto& r = out.emplace_back();
+    r.type = in.type;
+    r.ttl = to_ttl(t.ttl);
+    r.data.emplace<aaaa_data>(aaaa_data{asio::ip::address_v6(b)});
   }
   assign_owners(in, out, true);
   return ARES_SUCCESS;
@@ -190,7 +258,7 @@ int parse_soa(const input& in, std::vector<record>& out) {
   // c-ares returns the first SOA only: take its owner and TTL.
   const rr_view* first = in.first_wanted();
   if (first == nullptr) return ARES_EBADRESP;
-  out.back().name = name_at(in.message, first->name_offset);
+  owner_names(in).assign(out.back().name, first->name_offset);
   out.back().ttl = first->ttl;
   return ARES_SUCCESS;
 }
@@ -223,6 +291,7 @@ int parse_names(const input& in, std::vector<record>& out) {
 // c-ares 1.18.1 has no CNAME parser: our reader finds the records, ares_expand_name reads the
 // target so it is escaped exactly as c-ares' other names.
 int parse_cname(const input& in, std::vector<record>& out) {
+  owner_names owners(in);
   for (const auto& rr : in.view.answers) {
     if (!in.wanted(rr)) continue;
     char* name = nullptr;
@@ -231,7 +300,7 @@ int parse_cname(const input& in, std::vector<record>& out) {
     std::unique_ptr<char, decltype(&ares_free_string)> owned(name, &ares_free_string);
     if (st != ARES_SUCCESS) return ARES_EBADRESP;
     out.push_back(make_record(in.type, cname_data{name}, rr.ttl));
-    out.back().name = name_at(in.message, rr.name_offset);
+    owners.assign(out.back().name, rr.name_offset);
   }
   return out.empty() ? ARES_ENODATA : ARES_SUCCESS;
 }
@@ -306,7 +375,8 @@ answer convert_answer(std::span<const std::uint8_t> message, record_type type, i
 }
 
 answer convert_answer(std::span<const std::uint8_t> message, record_type type, int ares_status,
-                      message_view& scratch) {
+                      message_view& scratch, std::string_view asked_name,
+                      std::string_view asked_wire, std::string* asked_storage) {
   answer a;
   const bool readable = !message.empty() && message.size() <= static_cast<std::size_t>(INT_MAX);
   // Only NXDOMAIN and NODATA need the authority section (the SOA's negative TTL).
@@ -328,7 +398,10 @@ answer convert_answer(std::span<const std::uint8_t> message, record_type type, i
   for (const auto& rr : view.answers) min_ttl = std::min(min_ttl, rr.ttl);
   a.min_ttl = view.answers.empty() ? 0 : min_ttl;
 
-  const input in{message, message.data(), static_cast<int>(message.size()), view, type};
+  if (!asked_name.empty() && asked_name.back() == '.') asked_name.remove_suffix(1);
+  const input in{message,    message.data(), static_cast<int>(message.size()),
+                 view,       type,           asked_name,
+                 asked_wire, asked_storage};
   const int st = parse_records(in, a.records);
   if (st == ARES_SUCCESS && !a.records.empty()) return a;
   a.records.clear();

@@ -56,6 +56,12 @@ void cache::erase(index_map::iterator it) noexcept {
 }
 
 std::optional<cache::hit> cache::find_key(std::string_view key, clock::time_point now) {
+  // libstdc++ hashes the key even to search an empty table: a disabled or empty cache (every
+  // lookup of a resolver without one) only counts the miss.
+  if (index_.empty()) {
+    ++counters_.misses;
+    return std::nullopt;
+  }
   const auto it = index_.find(key);
   if (it == index_.end()) {
     ++counters_.misses;

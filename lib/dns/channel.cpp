@@ -2,6 +2,8 @@
 
 #include <corofetch/dns/error.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -17,8 +19,24 @@ constexpr int class_in = 1;
 // c-ares 1.18.1 writes TCP queries with writev(), which raises SIGPIPE when the server has
 // closed the connection. Routing its socket calls through these functions lets every write
 // use sendmsg(MSG_NOSIGNAL), so no process-wide signal disposition has to change.
-ares_socket_t open_socket(int domain, int type, int protocol, void*) {
-  return ::socket(domain, type | SOCK_CLOEXEC, protocol);
+//
+// With socket functions of its user, c-ares 1.18.1 configures none of its sockets: no
+// O_NONBLOCK (a TCP connect() would block the event loop until the server answers or the
+// kernel gives up), no ARES_OPT_SOCK_RCVBUF, no TCP_NODELAY. open_socket() does what c-ares
+// would; `data` is the requested receive buffer size (an int, 0 for the kernel's default).
+// The setsockopt() calls are best effort, as c-ares' own (the kernel caps SO_RCVBUF at
+// net.core.rmem_max).
+ares_socket_t open_socket(int domain, int type, int protocol, void* data) {
+  const ares_socket_t fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+  if (fd < 0) return fd;
+  const int receive_buffer = *static_cast<const int*>(data);
+  if (type == SOCK_DGRAM && receive_buffer > 0)
+    (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  if (type == SOCK_STREAM) {
+    const int on = 1;  // one query a write: nothing to gain from Nagle's delay
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  }
+  return fd;
 }
 int close_socket(ares_socket_t fd, void*) {
   return ::close(fd);
@@ -94,16 +112,21 @@ result<std::unique_ptr<channel>> channel::create(const asio::any_io_executor& ex
     mask |= ARES_OPT_DOMAINS;
   }
   mask |= options.rotate ? ARES_OPT_ROTATE : ARES_OPT_NOROTATE;
-  if (!options.failover_on_servfail) {
-    o.flags = ARES_FLAG_NOCHECKRESP;  // SERVFAIL/REFUSED reach us with their RCODE
-    mask |= ARES_OPT_FLAGS;
-  }
+  // c-ares 1.18.1 closes every socket of a channel whenever its last query ends, inside
+  // ares_process_fd; answers are resumed after it returns, so each read that emptied the
+  // channel cost a socket, connect, close and three epoll_ctl before the next queries went out.
+  // Kept open, an idle channel's sockets are simply not watched (pause_sockets()).
+  o.flags = ARES_FLAG_STAYOPEN;
+  if (!options.failover_on_servfail)
+    o.flags |= ARES_FLAG_NOCHECKRESP;  // SERVFAIL/REFUSED reach us with their RCODE
+  mask |= ARES_OPT_FLAGS;
 
   if (const int st = ares_init_options(&ch->channel_, &o, mask); st != ARES_SUCCESS) {
     ch->channel_ = nullptr;
     return st == ARES_ENOMEM ? errc::out_of_memory : errc::bad_options;
   }
-  ares_set_socket_functions(ch->channel_, &socket_functions, nullptr);
+  ch->receive_buffer_ = options.receive_buffer > 0 ? options.receive_buffer : 0;
+  ares_set_socket_functions(ch->channel_, &socket_functions, &ch->receive_buffer_);
   if (!options.servers.empty()) {
     const std::string csv = server_csv(options.servers);
     if (ares_set_servers_ports_csv(ch->channel_, csv.c_str()) != ARES_SUCCESS)
@@ -131,6 +154,7 @@ channel::~channel() {
 }
 
 void channel::send(const char* name, record_type type, ares_callback callback, void* arg) {
+  if (paused_) resume_sockets();
   ++active_;
   ++sent_;
   if (has_search_domains_)
@@ -161,13 +185,20 @@ void channel::on_socket_state(void* data, ares_socket_t fd, int readable, int wr
   self->watch(s);
 }
 
+// Starts the waits c-ares wants that are not pending. A wait cancelled by pause_sockets()
+// comes back here when it completes: if the channel was resumed meanwhile, it starts again.
 void channel::watch(const std::shared_ptr<watched_socket>& s) {
+  if (paused_) return;  // resume_sockets() starts the waits
   if (s->want_read && !s->reading) {
     s->reading = true;
     s->descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
                              [this, s](const asio::error_code& ec) {
                                s->reading = false;
-                               if (s->closed || ec) return;  // `this` may be gone when closed
+                               if (s->closed) return;  // `this` may be gone when closed
+                               if (ec) {
+                                 if (ec == asio::error::operation_aborted) watch(s);  // resumed
+                                 return;
+                               }
                                process(s->fd, ARES_SOCKET_BAD);
                                if (!s->closed) watch(s);
                              });
@@ -177,11 +208,33 @@ void channel::watch(const std::shared_ptr<watched_socket>& s) {
     s->descriptor.async_wait(asio::posix::stream_descriptor::wait_write,
                              [this, s](const asio::error_code& ec) {
                                s->writing = false;
-                               if (s->closed || ec) return;
+                               if (s->closed) return;
+                               if (ec) {
+                                 if (ec == asio::error::operation_aborted) watch(s);
+                                 return;
+                               }
                                process(ARES_SOCKET_BAD, s->fd);
                                if (!s->closed) watch(s);
                              });
   }
+}
+
+// Idle (no query of ours in flight): the sockets c-ares keeps open are not watched, so an
+// io_context with nothing else to do returns from run(). Whatever arrives meanwhile can only be
+// a late answer to a query already finished; the next answer's arrival wakes the socket again
+// (each datagram is a new edge) and c-ares reads both.
+void channel::pause_sockets() {
+  paused_ = true;
+  for (auto& [fd, s] : sockets_) {
+    if (!s->reading && !s->writing) continue;
+    asio::error_code ignored;
+    s->descriptor.cancel(ignored);  // the waits complete with operation_aborted
+  }
+}
+
+void channel::resume_sockets() {
+  paused_ = false;
+  for (auto& [fd, s] : sockets_) watch(s);
 }
 
 void channel::forget(ares_socket_t fd) {
@@ -209,12 +262,14 @@ void channel::ensure_timer() {
   // sent later, so the common case needs no clock read.
   if (active_ == 0) {
     // Idle: an armed timer would keep the io_context's run() busy until it fires, so a
-    // program that made its last lookup would exit a whole timeout late.
+    // program that made its last lookup would exit a whole timeout late; so would a wait on
+    // a socket.
     if (timer_armed_) {
       timer_armed_ = false;
       ++timer_generation_;
       timer_.cancel();
     }
+    if (!paused_) pause_sockets();
     return;
   }
   if (timer_armed_ && armed_within_base_) return;

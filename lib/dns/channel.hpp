@@ -32,9 +32,13 @@ class channel {
 
   /// Hands a query to c-ares (ares_search when the channel has search domains, else
   /// ares_query). `callback` runs from inside c-ares, maybe before send() returns; the owner
-  /// calls finished() from it.
+  /// calls finished() once it has dealt with the answer, outside c-ares.
   void send(const char* name, record_type type, ares_callback callback, void* arg);
-  void finished() noexcept { --active_; }
+  /// One query of this channel is done with: the channel counts it as active until then (so
+  /// it is not destroyed while its answer waits), and disarms its timer once idle.
+  void finished() {
+    if (--active_ == 0) ensure_timer();
+  }
 
   [[nodiscard]] std::size_t active() const noexcept { return active_; }
   [[nodiscard]] std::uint64_t sent() const noexcept { return sent_; }
@@ -48,6 +52,8 @@ class channel {
   static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable);
   void watch(const std::shared_ptr<watched_socket>& s);
   void forget(ares_socket_t fd);
+  void pause_sockets();
+  void resume_sockets();
   void process(ares_socket_t read_fd, ares_socket_t write_fd);
   void ensure_timer();
   void arm_timer(std::chrono::steady_clock::time_point now,
@@ -64,6 +70,8 @@ class channel {
   bool armed_within_base_ = false;  // armed_at_ <= (time of arming) + base timeout
   std::uint64_t timer_generation_ = 0;
   bool has_search_domains_ = false;
+  bool paused_ = false;     // idle: sockets kept open by c-ares (STAYOPEN) are not watched
+  int receive_buffer_ = 0;  // SO_RCVBUF for c-ares' UDP sockets (open_socket() sets it)
   std::size_t active_ = 0;
   std::uint64_t sent_ = 0;
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // timer handlers check it

@@ -38,9 +38,11 @@ struct waiter {
 // One distinct (name, type) query, shared by every lookup that wants it (single flight).
 struct flight {
   void* owner = nullptr;  // the resolver::impl that runs it
-  std::string key;  // the cache key (see resolver::impl::cache_name), given to the cache at the end
+  // The cache key (detail::scan_query_name()), given to the cache at the end.
+  std::string key;
   std::size_t hash = 0;  // of `key`, computed once per lookup
-  std::string name;      // as asked, for c-ares
+  std::string name;      // as asked, for c-ares; the answer's first owner name may take it
+  std::string wire;      // detail::plain_wire_name(name), or empty when it has none
   record_type type = record_type::a;
   channel* sent_on = nullptr;
   bool queued = false;

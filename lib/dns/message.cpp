@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace corofetch::dns::detail {
 namespace {
@@ -46,9 +47,18 @@ char* put_label_byte(char* to, std::uint8_t c) noexcept {
   return to;
 }
 
-bool read_rr(std::span<const std::uint8_t> m, std::size_t& at, rr_view& rr) {
+// `question` is where the (already checked) question name starts, or 0 when there is none.
+bool read_rr(std::span<const std::uint8_t> m, std::size_t& at, std::size_t question, rr_view& rr) {
   rr.name_offset = static_cast<std::uint32_t>(at);
-  if (!decode_name(m, at, nullptr) || m.size() - at < 10) return false;
+  // Most owners are a pointer to the question name (RFC 1035 4.1.4), checked already: walking
+  // it again would give the same verdict.
+  if (question != 0 && m.size() - at >= 2 && m[at] == (0xc0U | (question >> 8U)) &&
+      m[at + 1] == (question & 0xffU)) {
+    at += 2;
+  } else if (!decode_name(m, at, nullptr)) {
+    return false;
+  }
+  if (m.size() - at < 10) return false;
   rr.type = get16(m, at);
   rr.rclass = get16(m, at + 2);
   const std::uint32_t ttl = get32(m, at + 4);
@@ -61,13 +71,13 @@ bool read_rr(std::span<const std::uint8_t> m, std::size_t& at, rr_view& rr) {
   return true;
 }
 
-bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::uint16_t count,
-                  std::vector<rr_view>& out) {
+bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::size_t question,
+                  std::uint16_t count, std::vector<rr_view>& out) {
   // Every record takes at least 11 bytes, so a count the message cannot hold fails fast.
   if (count > (m.size() - at) / 11) return false;
   out.resize(count);
   for (auto& rr : out) {
-    if (!read_rr(m, at, rr)) return false;
+    if (!read_rr(m, at, question, rr)) return false;
   }
   return true;
 }
@@ -125,6 +135,37 @@ std::string name_at(std::span<const std::uint8_t> m, std::uint32_t offset) {
   return name ? std::move(*name) : std::string{};
 }
 
+bool plain_wire_name(std::string& out, std::string_view p) {
+  if (!p.empty() && p.back() == '.') p.remove_suffix(1);
+  if (p.empty()) {  // the root: one zero byte
+    out.assign(1, '\0');
+    return true;
+  }
+  if (p.size() + 2 > max_name_wire) return false;
+  out.resize(p.size() + 2);
+  char* w = out.data();
+  w[p.size() + 1] = '\0';
+  // Every byte printable and unescaped: a branch-free loop the compiler can vectorize.
+  unsigned bad = 0;
+  for (const char ch : p) {
+    const auto c = static_cast<unsigned char>(ch);
+    bad |= static_cast<unsigned>(static_cast<unsigned char>(c - 0x21U) > 0x5dU) |
+           static_cast<unsigned>(c == '\\');
+  }
+  if (bad != 0) return false;
+  std::memcpy(w + 1, p.data(), p.size());
+  // Each label's length goes where the dot before it (or the slot before the name) is.
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = p.find('.', start);
+    const std::size_t end = dot == std::string_view::npos ? p.size() : dot;
+    const std::size_t len = end - start;
+    if (len - 1 >= 63) return false;  // an empty label wraps around too
+    w[start] = static_cast<char>(len);
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
 result<message_view> read_message(std::span<const std::uint8_t> m) {
   message_view v;
   if (!read_message(m, message_part::answers_and_authority, v)) return errc::malformed_answer;
@@ -134,6 +175,8 @@ result<message_view> read_message(std::span<const std::uint8_t> m) {
 bool read_message(std::span<const std::uint8_t> m, message_part part, message_view& v) {
   v.answers.clear();
   v.authority.clear();
+  v.question_offset = 0;  // as a fresh view: a reused one keeps nothing of the last message
+  v.question_type = 0;
   if (m.size() < header_size) return false;
   v.id = get16(m, 0);
   v.flags = get16(m, 2);
@@ -150,9 +193,12 @@ bool read_message(std::span<const std::uint8_t> m, message_part part, message_vi
     }
     at += 4;
   }
-  if (!read_section(m, at, ancount, v.answers)) return false;
+  // A pointer can reach the question's name only at its start (0x3fff at most) and only when
+  // there is one: else no owner takes the shortcut.
+  const std::size_t question = qdcount > 0 && v.question_offset <= 0x3fffU ? v.question_offset : 0;
+  if (!read_section(m, at, question, ancount, v.answers)) return false;
   if (part == message_part::answers) return true;
-  return read_section(m, at, nscount, v.authority);
+  return read_section(m, at, question, nscount, v.authority);
 }
 
 std::optional<std::uint32_t> negative_ttl(std::span<const std::uint8_t> m,

@@ -1,9 +1,11 @@
 #include <corofetch/dns/detail/answer_conversion.hpp>
 #include <corofetch/dns/detail/message.hpp>
+#include <corofetch/dns/detail/query_name.hpp>
 #include <corofetch/dns/resolver.hpp>
 
 #include "dns/channel.hpp"
 #include "dns/flight.hpp"
+#include "dns/flight_table.hpp"
 #include "dns/hosts_file.hpp"
 
 #include <asio/cancellation_signal.hpp>
@@ -22,7 +24,6 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,25 +40,6 @@ answer_ptr make_error_answer(std::error_code ec) {
   auto a = std::make_shared<answer>();
   a->error = ec;
   return a;
-}
-
-// RFC 1035 2.3.4 / RFC 1123 2.1: labels of 1-63 bytes, at most 253 characters without the
-// final dot. Escaped names ("a\.b") are left for c-ares to judge.
-bool valid_name(std::string_view name) noexcept {
-  if (name == ".") return true;
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.empty() || name.size() > 253) return false;
-  if (name.find('\\') != std::string_view::npos) return true;
-  std::size_t label = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-    } else if (++label > 63) {
-      return false;
-    }
-  }
-  return label > 0;
 }
 
 result<std::vector<record>> to_records(fetched&& f) {
@@ -155,20 +137,18 @@ struct pool_allocator {
   }
 };
 
-// The single-flight table's key: a view of flight::key with its hash, computed once per
-// lookup and never again for the flight's lifetime (no rehash on find, insert or extract).
-struct flight_key {
-  std::string_view text;
-  std::size_t hash = 0;
+}  // namespace
+
+// An answer c-ares delivered, waiting for the batch: its flight, c-ares' status, and where its
+// message is in impl::pending_bytes_.
+struct pending_answer {
+  flight* f = nullptr;
+  int status = 0;
+  std::size_t offset = 0;
+  std::size_t size = 0;
 };
-struct flight_key_hash {
-  std::size_t operator()(const flight_key& k) const noexcept { return k.hash; }
-};
-struct flight_key_equal {
-  bool operator()(const flight_key& a, const flight_key& b) const noexcept {
-    return a.text == b.text;
-  }
-};
+
+namespace {
 
 // A key built by impl::lookup() and still in impl::scratch_ when `stamp` is impl::key_stamp_,
 // so the flight it leads to does not build it again.
@@ -199,13 +179,15 @@ class resolver::impl {
 
   ~impl() {
     destroying_ = true;
-    for (auto& [key, f] : flights_) f->complete_all(aborted_);
+    flights_.for_each([this](flight& f) { f.complete_all(aborted_); });
     // Answers not yet delivered are still delivered, each by its own post.
     for (auto& r : ready_) {
+      if (r.w == nullptr) continue;  // being resumed by resume_ready()
       r.w->complete(std::move(r.value), true);
       delete r.w;  // NOLINT: owned by ready_
     }
     ready_.clear();
+    pending_.clear();  // their flights were completed above
     current_.reset();  // ares_destroy: callbacks see destroying_ and return
     retired_.clear();
     flights_.clear();
@@ -223,8 +205,11 @@ class resolver::impl {
   // The answer without a query, when there is one: bad name, or a live cache entry. The key it
   // built is left for the flight (`ticket`), so a miss builds and hashes it only once.
   std::optional<fetched> lookup(std::string_view name, record_type type, key_ticket& ticket) {
-    if (!valid_name(name)) return fetched{bad_name_, 0};
-    ticket = build_key(name, type);
+    if (!detail::scan_query_name(name, type, searches_, scratch_, wire_scratch_)) {
+      ++key_stamp_;  // scratch_ was overwritten: no earlier ticket may use it
+      return fetched{bad_name_, 0};
+    }
+    ticket = key_ticket{++key_stamp_, std::hash<std::string_view>{}(scratch_)};
     // An empty cache (always so when disabled) only counts the miss: no clock, no hashing.
     const auto at = cache_.counters().entries == 0 ? cache::clock::time_point{} : now();
     auto hit = cache_.find_key(scratch_, at);
@@ -236,16 +221,21 @@ class resolver::impl {
     return lookup(name, type, ignored);
   }
 
-  // Waits for the flight of (name, type), joining the one in flight or starting one.
-  auto wait(std::string_view name, record_type type, key_ticket ticket = {}) {
+  // Waits for the flight of (name, type), joining the one in flight or starting one. `owned`,
+  // when given, is the caller's own string holding `name`, which it does not use again: a new
+  // flight takes it (and the answer's owner name may take it in turn) instead of copying.
+  auto wait(std::string_view name, record_type type, key_ticket ticket = {},
+            std::string* owned = nullptr) {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(answer_ptr)>(
-        [this, name, type, ticket](auto handler) { join(name, type, ticket, std::move(handler)); },
+        [this, name, type, ticket, owned](auto handler) {
+          join(name, type, ticket, owned, std::move(handler));
+        },
         asio::use_awaitable);
   }
 
   // The flight's answer, the cache already consulted (lookup() counted the miss).
   asio::awaitable<fetched> fetch_uncached(std::string name, record_type type) {
-    auto value = co_await wait(name, type);  // from here on `this` may be gone
+    auto value = co_await wait(name, type, {}, &name);  // from here on `this` may be gone
     co_return fetched{std::move(value), 0};
   }
 
@@ -266,35 +256,33 @@ class resolver::impl {
   void clear_cache() noexcept { cache_.clear(); }
 
  private:
-  // The name an answer is filed under. With search domains, "www" (searched) and "www."
-  // (absolute) are different questions: a relative name gets a trailing space, a byte no
-  // presentation-form name holds unescaped.
-  std::string_view cache_name(std::string_view name) {
-    if (!searches_ || name.empty() || name.back() == '.') return name;
-    name_scratch_.assign(name);
-    name_scratch_ += ' ';
-    return name_scratch_;
-  }
-
   template <class Handler>
   struct waiter_impl;
   struct cancel_handler;
 
-  // Builds the key of (name, type) into scratch_ and hashes it.
+  // Builds the key (scratch_) and wire form (wire_scratch_) of (name, type) and hashes the key;
+  // `name` was checked by lookup(). With search domains, "www" (searched) and "www." (absolute)
+  // are different questions: a relative name's key ends in a space, a byte no presentation-form
+  // name holds unescaped.
   key_ticket build_key(std::string_view name, record_type type) {
-    cache::make_key(scratch_, cache_name(name), type);
+    (void)detail::scan_query_name(name, type, searches_, scratch_, wire_scratch_);
     return key_ticket{++key_stamp_, std::hash<std::string_view>{}(scratch_)};
   }
 
   template <class Handler>
-  void join(std::string_view name, record_type type, key_ticket ticket, Handler handler);
+  void join(std::string_view name, record_type type, key_ticket ticket, std::string* owned,
+            Handler handler);
   void dispatch(flight* f);
   void start(flight* f);
   channel* current_channel();
   void finish(flight* f, const answer_ptr& a);
   void complete_flight(flight* f, const answer_ptr& a);
   void schedule_resume();
-  void resume_ready(const std::weak_ptr<char>& alive);
+  void run_batch(const std::weak_ptr<char>& alive);
+  void finish_pending(const pending_answer& p, const std::vector<std::uint8_t>& bytes,
+                      std::size_t& next);
+  bool resume_ready(const std::weak_ptr<char>& alive);
+  void requeue(std::span<const pending_answer> rest, const std::vector<std::uint8_t>& bytes);
   void cancel(waiter* w);
   void schedule_pump();
   void pump();
@@ -308,13 +296,17 @@ class resolver::impl {
   answer_ptr bad_name_;
   std::unique_ptr<channel> current_;
   std::vector<std::unique_ptr<channel>> retired_;  // finishing what they have in flight
-  using flight_map =
-      std::unordered_map<flight_key, std::unique_ptr<flight>, flight_key_hash, flight_key_equal>;
-  flight_map flights_;  // keys view flight::key
-  // Finished flights' nodes, kept for the next ones: the node, the flight and its strings are
-  // reused, so a lookup allocates none of them.
-  std::vector<flight_map::node_type> spare_;
+  flight_table flights_;
+  // Finished flights, kept for the next ones: a flight and its strings are reused, so a lookup
+  // allocates none of them.
+  std::vector<std::unique_ptr<flight>> spare_;
   detail::message_view message_scratch_;  // reused by every answer's conversion
+  // What c-ares handed on_answer(): converted by the next batch, outside c-ares, right before
+  // the waiters are resumed. Each record allocated then follows the free of the one its
+  // coroutine just dropped, so glibc's per-size cache serves it; converted inside c-ares, a
+  // whole read's worth was allocated at once, then freed at once, which overflows that cache.
+  std::vector<pending_answer> pending_;
+  std::vector<std::uint8_t> pending_bytes_;  // the messages of pending_, back to back
   // Waiters whose answer is in, resumed together by one posted handler (never inside c-ares).
   struct ready_waiter {
     waiter* w;
@@ -328,9 +320,9 @@ class resolver::impl {
   std::uint64_t channels_created_ = 0;
   bool pump_posted_ = false;
   bool destroying_ = false;
-  std::string scratch_;  // the key build_key() made last
+  std::string scratch_;               // the key build_key() or lookup() made last
+  detail::wire_buffer wire_scratch_;  // and the name's wire form (size 0: it has none)
   std::uint64_t key_stamp_ = 0;
-  std::string name_scratch_;
   bool searches_ = false;  // the channel has search domains (resolv.conf or options)
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // posted work checks it
 };
@@ -388,35 +380,31 @@ struct resolver::impl::cancel_handler {
 
 template <class Handler>
 void resolver::impl::join(std::string_view name, record_type type, key_ticket ticket,
-                          Handler handler) {
+                          std::string* owned, Handler handler) {
   if (ticket.stamp == 0 || ticket.stamp != key_stamp_) ticket = build_key(name, type);
   key_stamp_++;  // scratch_ is consumed: no other ticket may use it
-  flight* f = nullptr;
   bool fresh = false;
-  if (const auto it = flights_.find(flight_key{scratch_, ticket.hash}); it != flights_.end()) {
-    f = it->second.get();
-  } else {
-    flight_map::node_type node;
-    if (!spare_.empty()) {
-      node = std::move(spare_.back());
+  flight* f = flights_.find(scratch_, ticket.hash);
+  if (f == nullptr) {
+    std::unique_ptr<flight> made;
+    if (spare_.empty()) {
+      made = std::make_unique<flight>();
+    } else {
+      made = std::move(spare_.back());
       spare_.pop_back();
     }
-    std::unique_ptr<flight> made = node ? std::move(node.mapped()) : std::make_unique<flight>();
     made->owner = this;
     made->key.assign(scratch_);
     made->hash = ticket.hash;
-    made->name.assign(name);
+    if (owned != nullptr)
+      made->name = std::move(*owned);  // `name` may view it: not used below
+    else
+      made->name.assign(name);
+    made->wire.assign(wire_scratch_.view());
     made->type = type;
     made->sent_on = nullptr;
     made->queued = false;
-    f = made.get();
-    if (node) {
-      node.key() = flight_key{f->key, f->hash};
-      node.mapped() = std::move(made);
-      flights_.insert(std::move(node));
-    } else {
-      flights_.emplace(flight_key{f->key, f->hash}, std::move(made));
-    }
+    f = flights_.insert(std::move(made));
     fresh = true;
   }
   auto* w = new waiter_impl<Handler>(std::move(handler), executor_);  // NOLINT: list-owned
@@ -461,29 +449,29 @@ void resolver::impl::start(flight* f) {
   ch->send(f->name.c_str(), f->type, &impl::on_answer, f);  // may call on_answer at once
 }
 
-// Runs inside c-ares (ares_process_fd, ares_query, ares_destroy): records the outcome and posts
-// the resumptions; never destroys or cancels a channel.
+// Runs inside c-ares (ares_process_fd, ares_query, ares_destroy): keeps a copy of the message
+// for the batch, which converts it and resumes the waiters; never destroys or cancels a channel.
 void resolver::impl::on_answer(void* arg, int status, int /*timeouts*/, unsigned char* abuf,
                                int alen) {
   auto* f = static_cast<flight*>(arg);
-  f->sent_on->finished();
   auto* self = static_cast<impl*>(f->owner);
   if (self->destroying_) return;
-  std::span<const std::uint8_t> message;
-  if (abuf != nullptr && alen > 0) message = {abuf, static_cast<std::size_t>(alen)};
-  self->finish(f, std::allocate_shared<answer>(
-                      pool_allocator<answer>{},
-                      detail::convert_answer(message, f->type, status, self->message_scratch_)));
+  const std::size_t size = abuf != nullptr && alen > 0 ? static_cast<std::size_t>(alen) : 0;
+  auto& bytes = self->pending_bytes_;
+  const std::size_t offset = bytes.size();
+  bytes.insert(bytes.end(), abuf, abuf + size);
+  self->pending_.push_back(pending_answer{f, status, offset, size});
+  self->schedule_resume();
 }
 
 void resolver::impl::finish(flight* f, const answer_ptr& a) {
   if (f->sent_on != nullptr) --in_flight_;
-  auto node = flights_.extract(flight_key{f->key, f->hash});  // owns f from here
+  auto owned = flights_.extract(f);  // owns f from here
   if (options_.cache.max_entries > 0) cache_.store_key(f->key, a, now());
   complete_flight(f, a);
   const bool drained =
       f->sent_on != nullptr && f->sent_on != current_.get() && f->sent_on->active() == 0;
-  if (node && spare_.size() < spare_limit) spare_.push_back(std::move(node));
+  if (spare_.size() < spare_limit) spare_.push_back(std::move(owned));
   if (!queue_.empty() || drained) schedule_pump();
 }
 
@@ -509,34 +497,102 @@ void resolver::impl::schedule_resume() {
   resume_posted_ = true;
   asio::post(executor_, [this, alive = std::weak_ptr<char>(alive_)] {
     if (alive.expired()) return;  // ~impl posted each waiter itself
-    resume_ready(alive);
+    run_batch(alive);
   });
 }
 
-// Resumes the batch. A resumed coroutine may start lookups (they join the next batch) or
-// destroy the resolver (the rest of this batch is still resumed; `this` is not touched again).
-void resolver::impl::resume_ready(const std::weak_ptr<char>& alive) {
-  resume_posted_ = false;
-  std::vector<ready_waiter> batch;
-  batch.swap(ready_);
-  std::size_t i = 0;
+// The posted batch: the waiters already answered, then each pending answer converted, its
+// flight finished (cache, single flight) and its waiters resumed, one answer after the other.
+// A resumed coroutine may start lookups (they go to the next batch) or destroy the resolver
+// (then ~impl has completed the pending answers' flights with operation_aborted, and `this`
+// is not touched again).
+void resolver::impl::run_batch(const std::weak_ptr<char>& alive) {
+  std::vector<pending_answer> answers;
+  answers.swap(pending_);
+  std::vector<std::uint8_t> bytes;
+  bytes.swap(pending_bytes_);
+  std::size_t next = 0;  // the first answer whose flight is not finished
   try {
-    for (; i < batch.size(); ++i) {
-      auto value = std::move(batch[i].value);
-      std::unique_ptr<waiter> w(batch[i].w);
-      w->resume(std::move(value));
+    if (!resume_ready(alive)) return;
+    while (next < answers.size()) {
+      finish_pending(answers[next], bytes, next);
+      if (!resume_ready(alive)) return;  // the answer held only by its waiters and the cache
     }
   } catch (...) {
-    for (++i; i < batch.size(); ++i) {  // the rest still resume, each by its own post
-      batch[i].w->complete(std::move(batch[i].value), true);
-      delete batch[i].w;  // NOLINT: owned by the batch
+    if (!alive.expired()) {
+      requeue(std::span(answers).subspan(next), bytes);
+      resume_posted_ = false;
+      if (!pending_.empty() || !ready_.empty()) schedule_resume();
     }
     throw;
   }
-  if (!alive.expired() && ready_.empty()) {
-    batch.clear();
-    ready_.swap(batch);  // keep the storage for the next batch
+  resume_posted_ = false;
+  if (pending_.empty()) {  // keep the storage for the next batch
+    answers.clear();
+    bytes.clear();
+    pending_.swap(answers);
+    pending_bytes_.swap(bytes);
   }
+  // Answers that came in while this batch ran, or waiters finished outside a query.
+  if (!pending_.empty() || !ready_.empty()) schedule_resume();
+}
+
+// Converts one pending answer and finishes its flight (`next` counts it once nothing can throw
+// before its flight is finished).
+void resolver::impl::finish_pending(const pending_answer& p, const std::vector<std::uint8_t>& bytes,
+                                    std::size_t& next) {
+  const std::span<const std::uint8_t> message(bytes.data() + p.offset, p.size);
+  const auto a = std::allocate_shared<answer>(
+      pool_allocator<answer>{},
+      detail::convert_answer(message, p.f->type, p.status, message_scratch_, p.f->name, p.f->wire,
+                             &p.f->name));  // the flight needs its name no more
+  ++next;
+  p.f->sent_on->finished();  // counted until now, so its channel is still alive
+  finish(p.f, a);
+}
+
+// Puts answers a failed batch did not reach back in front of those that came in meanwhile.
+void resolver::impl::requeue(std::span<const pending_answer> rest,
+                             const std::vector<std::uint8_t>& bytes) {
+  std::vector<pending_answer> answers;
+  std::vector<std::uint8_t> kept;
+  for (const auto& p : rest) {
+    answers.push_back(pending_answer{p.f, p.status, kept.size(), p.size});
+    kept.insert(kept.end(), bytes.begin() + static_cast<std::ptrdiff_t>(p.offset),
+                bytes.begin() + static_cast<std::ptrdiff_t>(p.offset + p.size));
+  }
+  for (const auto& p : pending_) {
+    answers.push_back(pending_answer{p.f, p.status, kept.size(), p.size});
+    kept.insert(kept.end(), pending_bytes_.begin() + static_cast<std::ptrdiff_t>(p.offset),
+                pending_bytes_.begin() + static_cast<std::ptrdiff_t>(p.offset + p.size));
+  }
+  pending_.swap(answers);
+  pending_bytes_.swap(kept);
+}
+
+// Resumes the waiters in ready_, those added meanwhile included. False when a resumed
+// coroutine destroyed the resolver (~impl then posted the rest; `this` is gone).
+bool resolver::impl::resume_ready(const std::weak_ptr<char>& alive) {
+  for (std::size_t i = 0; i < ready_.size(); ++i) {
+    // Taken out first: ~impl skips a taken entry, and a push_back may move the vector.
+    std::unique_ptr<waiter> w(std::exchange(ready_[i].w, nullptr));
+    auto value = std::move(ready_[i].value);
+    try {
+      w->resume(std::move(value));
+    } catch (...) {
+      if (!alive.expired()) {
+        for (++i; i < ready_.size(); ++i) {  // the rest still resume, each by its own post
+          ready_[i].w->complete(std::move(ready_[i].value), true);
+          delete ready_[i].w;  // NOLINT: owned by ready_
+        }
+        ready_.clear();
+      }
+      throw;
+    }
+    if (alive.expired()) return false;
+  }
+  ready_.clear();
+  return true;
 }
 
 void resolver::impl::cancel(waiter* w) {
@@ -565,7 +621,7 @@ void resolver::impl::pump() {
     queue_.pop_front();
     f->queued = false;
     if (f->waiters == 0) {
-      flights_.erase(flight_key{f->key, f->hash});
+      (void)flights_.extract(f);
       continue;
     }
     start(f);
@@ -600,7 +656,8 @@ asio::awaitable<result<std::vector<record>>> resolver::async_query(std::string n
   }
   key_ticket ticket;
   if (auto hit = self->lookup(name, type, ticket)) co_return to_records(std::move(*hit));
-  auto value = co_await self->wait(name, type, ticket);  // from here on `self` may be gone
+  // `name` is not used again: the flight may take it.
+  auto value = co_await self->wait(name, type, ticket, &name);  // `self` may be gone after
   co_return to_records(fetched{std::move(value), 0});
 }
 
@@ -687,21 +744,26 @@ asio::awaitable<result<std::vector<resolved_endpoint>>> resolver::async_resolve(
   // Cached halves are taken at once; the missing ones are asked together.
   const bool want6 = family != address_family::ipv4;
   const bool want4 = family != address_family::ipv6;
-  std::optional<fetched> h6 = want6 ? self->lookup(name, record_type::aaaa) : std::nullopt;
-  std::optional<fetched> h4 = want4 ? self->lookup(name, record_type::a) : std::nullopt;
+  // The key of the last lookup is still built (the ticket says so) when one family is asked.
+  key_ticket ticket;
+  std::optional<fetched> h6 = want6 ? self->lookup(name, record_type::aaaa, ticket) : std::nullopt;
+  std::optional<fetched> h4 = want4 ? self->lookup(name, record_type::a, ticket) : std::nullopt;
   fetched v6 = h6 ? std::move(*h6) : fetched{};
   fetched v4 = h4 ? std::move(*h4) : fetched{};
   const bool ask6 = want6 && !h6;
   const bool ask4 = want4 && !h4;
+  // `host` is not used again after one family's wait: its flight may take it.
+  std::string* const owned = name.size() == host.size() ? &host : nullptr;
   if (ask6 && ask4) {
     std::tie(v6, v4) = co_await (self->fetch_uncached(std::string(name), record_type::aaaa) &&
                                  self->fetch_uncached(std::string(name), record_type::a));
   } else if (ask6) {
     // (co_await kept out of braced initializers: g++ 12 destroys such temporaries twice)
-    auto value = co_await self->wait(name, record_type::aaaa);  // `self` may be gone after
+    const key_ticket key6 = want4 ? key_ticket{} : ticket;  // scratch_ holds A's key otherwise
+    auto value = co_await self->wait(name, record_type::aaaa, key6, owned);  // `self` may go
     v6 = fetched{std::move(value), 0};
   } else if (ask4) {
-    auto value = co_await self->wait(name, record_type::a);
+    auto value = co_await self->wait(name, record_type::a, ticket, owned);
     v4 = fetched{std::move(value), 0};
   }
   append_endpoints(v6, port, out);

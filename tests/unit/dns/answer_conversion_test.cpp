@@ -1,12 +1,15 @@
 #include "message_builder.hpp"
 
 #include <corofetch/dns/detail/answer_conversion.hpp>
+#include <corofetch/dns/detail/message.hpp>
 #include <corofetch/dns/error.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace corofetch::dns;
 using corofetch::dns::detail::convert_answer;
+using corofetch::dns::detail::message_view;
+using corofetch::dns::detail::plain_wire_name;
 using corofetch::dns::testing::message_builder;
 
 namespace {
@@ -149,4 +152,90 @@ TEST_CASE("failures without a message and malformed answers", "[unit]") {
   m.bytes.pop_back();
   CHECK(convert_answer(m.bytes, record_type::a, ares_success).error == errc::malformed_answer);
   CHECK(convert_answer({}, record_type::a, ares_success).error == errc::malformed_answer);
+}
+
+namespace {
+
+// An answer whose owners are compression pointers to the question (offset 12), as servers
+// write them: `question` is spelt as given, two A records.
+message_builder pointed_answer(std::string_view question) {
+  message_builder m;
+  m.header(0, 1, 2, 0).question(question, 1);
+  m.u16(0xc00c).u16(1).u16(1).u32(300).u16(4).raw({127, 0, 0, 1});
+  m.u16(0xc00c).u16(1).u16(1).u32(200).u16(4).raw({127, 0, 0, 2});
+  return m;
+}
+
+// convert_answer() given the name asked (with its wire form and its storage to take).
+answer convert_asked(const message_builder& m, std::string asked, std::string& storage) {
+  std::string wire;
+  if (!plain_wire_name(wire, asked)) wire.clear();
+  storage = std::move(asked);
+  message_view scratch;
+  return convert_answer(m.bytes, record_type::a, ares_success, scratch, storage, wire, &storage);
+}
+
+}  // namespace
+
+TEST_CASE("owners pointing at the question take the name asked, as the message spells it",
+          "[unit]") {
+  const auto m = pointed_answer("h00042.Bench.test");
+  const auto plain = convert_answer(m.bytes, record_type::a, ares_success);
+  REQUIRE(plain.records.size() == 2);
+  CHECK(plain.records[0].name == "h00042.Bench.test");
+  CHECK(plain.records[1].name == "h00042.Bench.test");
+
+  SECTION("the same name asked, with or without its dot: taken, not decoded") {
+    for (const std::string asked : {"h00042.Bench.test", "h00042.Bench.test."}) {
+      std::string storage;
+      const auto a = convert_asked(m, asked, storage);
+      REQUIRE(a.records.size() == 2);
+      CHECK(a.records[0].name == "h00042.Bench.test");
+      CHECK(a.records[1].name == "h00042.Bench.test");
+      CHECK(a.records[0].ttl == 300);
+      CHECK(a.records[1].ttl == 200);
+      CHECK(to_zone_line(a.records[1]) == "h00042.Bench.test. 200 IN A 127.0.0.2");
+      CHECK(a.min_ttl == plain.min_ttl);
+    }
+  }
+  SECTION("another case or another name asked: the message's own spelling") {
+    for (const std::string asked : {"h00042.bench.test", "other.test", "h00042\\.Bench.test", ""}) {
+      std::string storage;
+      const auto a = convert_asked(m, asked, storage);
+      REQUIRE(a.records.size() == 2);
+      CHECK(a.records[0].name == "h00042.Bench.test");
+      CHECK(a.records[1].name == "h00042.Bench.test");
+    }
+  }
+}
+
+TEST_CASE("owners that are not the question keep their own names with a name asked", "[unit]") {
+  message_builder m;
+  m.header(0, 1, 2, 0).question("www.example.test", 1);
+  m.u16(0xc00c).u16(5).u16(1).u32(30);  // www -> web, the target written out
+  m.u16(18).name("web.example.test");
+  m.u16(0xc000 | 46).u16(1).u16(1).u32(90).u16(4).raw({10, 0, 0, 7});  // owner: that target
+  std::string storage;
+  const auto a = convert_asked(m, "www.example.test", storage);
+  REQUIRE_FALSE(a.error);
+  REQUIRE(a.records.size() == 1);
+  CHECK(a.records[0].name == "web.example.test");
+  CHECK(a.records[0].ttl == 90);
+  CHECK(a.min_ttl == 30);
+  const auto cname = convert_answer(m.bytes, record_type::cname, ares_success);
+  REQUIRE(cname.records.size() == 1);
+  CHECK(to_zone_line(cname.records[0]) == "www.example.test. 30 IN CNAME web.example.test.");
+}
+
+TEST_CASE("a reused message view reads each message afresh", "[unit]") {
+  message_view scratch;
+  const auto first = pointed_answer("first.test");
+  REQUIRE(convert_answer(first.bytes, record_type::a, ares_success, scratch).records.size() == 2);
+  message_builder none;  // no question: owners are not taken from the last message's
+  none.header(0, 0, 1, 0);
+  none.u16(0xc00c).u16(1).u16(1).u32(60).u16(4).raw({1, 2, 3, 4});
+  const auto fresh = convert_answer(none.bytes, record_type::a, ares_success);
+  const auto reused = convert_answer(none.bytes, record_type::a, ares_success, scratch);
+  CHECK(reused.error == fresh.error);
+  CHECK(reused.records.size() == fresh.records.size());
 }

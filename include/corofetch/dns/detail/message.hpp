@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace corofetch::dns::detail {
@@ -63,6 +64,15 @@ enum class message_part : std::uint8_t {
 /// read_name() of a name read_message() already checked (an owner or question offset); "" if
 /// it does not decode.
 [[nodiscard]] std::string name_at(std::span<const std::uint8_t> message, std::uint32_t offset);
+
+/// The wire form (RFC 1035 3.1: length-prefixed labels, then a zero byte) of `presentation`, a
+/// name in presentation form (one trailing dot allowed, "" or "." for the root), written into
+/// `out`. False when the name has a byte presentation form escapes (outside 0x21-0x7e, or
+/// '\\'), an empty label, a label over 63 bytes or over 255 bytes in all (`out` is then
+/// unspecified). A message holding exactly these bytes at some offset holds that name there, so
+/// name_at() would give back `presentation` without its dot: the resolver compares the question
+/// with the name it asked instead of decoding it.
+[[nodiscard]] bool plain_wire_name(std::string& out, std::string_view presentation);
 
 /// The negative-answer TTL of RFC 2308 5: min(TTL, MINIMUM) of the first SOA record in the
 /// authority section; nullopt when there is none or its RDATA is malformed.
