@@ -1,7 +1,9 @@
 // The answer-handling path: c-ares' parse functions give the record data, our own reader
 // (message.cpp) gives what they drop: owner names and TTLs of non-address records, and the
 // authority-section SOA for the negative TTL (ares_parse_soa_reply reads the answer section
-// only).
+// only). A and AAAA, the lookups that matter for speed, are read from our reader's offsets
+// exactly as c-ares would read them (address_answer.cpp), c-ares only for unusual messages.
+#include <corofetch/dns/detail/address_answer.hpp>
 #include <corofetch/dns/detail/answer_conversion.hpp>
 #include <corofetch/dns/detail/message.hpp>
 #include <corofetch/dns/error.hpp>
@@ -15,6 +17,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 
 namespace corofetch::dns::detail {
@@ -158,6 +161,9 @@ class ttl_buffer {
   [[nodiscard]] int capacity() const noexcept {
     return static_cast<int>(heap_.empty() ? local_.size() : heap_.size());
   }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return heap_.empty() ? local_.size() : heap_.size();
+  }
   T& operator[](std::size_t i) noexcept { return data()[i]; }
 
  private:
@@ -169,39 +175,54 @@ record make_record(record_type type, record_data data, std::uint32_t ttl = 0) {
   return record{std::string{}, type, ttl, std::move(data)};
 }
 
-int parse_a(const input& in, std::vector<record>& out) {
-  ttl_buffer<ares_addrttl> ttls(in.view.answers.size());
-  int n = ttls.capacity();
-  const int st = ares_parse_a_reply(in.buf, in.len, nullptr, ttls.data(), &n);
-  if (st != ARES_SUCCESS) return st;
-  out.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    const auto& t = ttls[static_cast<std::size_t>(i)];
-    asio::ip::address_v4::bytes_type b;
-    std::memcpy(b.data(), &t.ipaddr, b.size());
-    auto& r = out.emplace_back();  // built in place: no record moved
-    r.type = in.type;
-    r.ttl = to_ttl(t.ttl);
-    r.data.emplace<a_data>(a_data{asio::ip::address_v4(b)});
+// What c-ares' ares_parse_a_reply / ares_parse_aaaa_reply give, for a message not of the plain
+// shape parse_addresses() reads.
+int ask_cares(const input& in, ttl_buffer<address_ttl>& found, std::size_t& count) {
+  count = 0;
+  if (in.type == record_type::a) {
+    ttl_buffer<ares_addrttl> ttls(in.view.answers.size());
+    int n = ttls.capacity();
+    const int st = ares_parse_a_reply(in.buf, in.len, nullptr, ttls.data(), &n);
+    if (st != ARES_SUCCESS) return st;
+    for (; count < static_cast<std::size_t>(n); ++count) {
+      std::memcpy(found[count].bytes.data(), &ttls[count].ipaddr, 4);
+      found[count].ttl = to_ttl(ttls[count].ttl);
+    }
+    return ARES_SUCCESS;
   }
-  assign_owners(in, out, true);
-  return ARES_SUCCESS;
-}
-
-int parse_aaaa(const input& in, std::vector<record>& out) {
   ttl_buffer<ares_addr6ttl> ttls(in.view.answers.size());
   int n = ttls.capacity();
   const int st = ares_parse_aaaa_reply(in.buf, in.len, nullptr, ttls.data(), &n);
   if (st != ARES_SUCCESS) return st;
-  out.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    const auto& t = ttls[static_cast<std::size_t>(i)];
-    asio::ip::address_v6::bytes_type b;
-    std::memcpy(b.data(), &t.ip6addr, b.size());
-    auto& r = out.emplace_back();
+  for (; count < static_cast<std::size_t>(n); ++count) {
+    std::memcpy(found[count].bytes.data(), &ttls[count].ip6addr, 16);
+    found[count].ttl = to_ttl(ttls[count].ttl);
+  }
+  return ARES_SUCCESS;
+}
+
+// A and AAAA: our reading of the plain message shape (address_answer.cpp), c-ares for the rest;
+// both give exactly what c-ares gives.
+int parse_address_records(const input& in, std::vector<record>& out) {
+  ttl_buffer<address_ttl> found(in.view.answers.size());
+  std::size_t n = 0;
+  const std::optional<int> plain =
+      parse_addresses(in.message, in.view, in.type, {found.data(), found.size()}, n);
+  const int st = plain ? *plain : ask_cares(in, found, n);
+  if (st != ARES_SUCCESS) return st;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& f = found[i];
+    auto& r = out.emplace_back();  // built in place: no record moved
     r.type = in.type;
-    r.ttl = to_ttl(t.ttl);
-    r.data.emplace<aaaa_data>(aaaa_data{asio::ip::address_v6(b)});
+    r.ttl = f.ttl;
+    if (in.type == record_type::a) {
+      asio::ip::address_v4::bytes_type b;
+      std::memcpy(b.data(), f.bytes.data(), b.size());
+      r.data.emplace<a_data>(a_data{asio::ip::address_v4(b)});
+    } else {
+      r.data.emplace<aaaa_data>(aaaa_data{asio::ip::address_v6(f.bytes)});
+    }
   }
   assign_owners(in, out, true);
   return ARES_SUCCESS;
@@ -308,9 +329,8 @@ int parse_cname(const input& in, std::vector<record>& out) {
 int parse_records(const input& in, std::vector<record>& out) {
   switch (in.type) {
     case record_type::a:
-      return parse_a(in, out);
     case record_type::aaaa:
-      return parse_aaaa(in, out);
+      return parse_address_records(in, out);
     case record_type::mx:
       return parse_mx(in, out);
     case record_type::srv:

@@ -11,8 +11,9 @@
 namespace corofetch::dns::detail {
 
 /// Turns what c-ares handed a query callback (its status and the raw answer, possibly empty)
-/// into an answer: the records of `type` through the ares_parse_* functions (TTL and owner names
-/// from our own reading of the message, MX sorted by preference), the error mapped into
+/// into an answer: the records of `type` through the ares_parse_* functions, A and AAAA through
+/// parse_addresses() with the same outcome (TTL and owner names from our own reading of the
+/// message, MX sorted by preference), the error mapped into
 /// corofetch.dns, and for NXDOMAIN/NODATA the negative TTL from the authority section. Safe on
 /// any bytes: a message that does not parse gives errc::malformed_answer.
 /// `ares_status` is c-ares' status code (0 is ARES_SUCCESS).
