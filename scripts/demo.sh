@@ -49,12 +49,23 @@ http {
 }
 EOF
 } >"$prefix/nginx.conf"
-nginx -p "$prefix" -c "$prefix/nginx.conf" -g 'daemon off;' &
+# /usr/sbin is not on every user's PATH (Debian's default for users leaves it out).
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+"$nginx_bin" -p "$prefix" -c "$prefix/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
+listening=""
 for _ in $(seq 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    listening=yes
+    break
+  fi
   sleep 0.1
 done
+if [[ -z $listening ]]; then
+  echo "demo: nginx did not start listening on 127.0.0.1:$port:" >&2
+  cat "$prefix/error.log" >&2 2>/dev/null || true
+  exit 1
+fi
 
 rm -rf "$build_dir/demo-page"
 status=0
