@@ -444,11 +444,23 @@ asio::awaitable<result<response>> client::async_fetch(request req) {
   return async_fetch(std::move(req), default_fetch_options(impl_->options_));
 }
 
+namespace {
+
+// A fetch that failed before it started, as an awaitable.
+asio::awaitable<result<response>> failed_fetch(std::error_code ec) {
+  co_return ec;
+}
+
+}  // namespace
+
+// These are not coroutines: the URL (and the content type) are read now, in the caller's
+// expression. A coroutine taking a string_view starts only when awaited, after a temporary the
+// caller passed (`c.async_get(base + "/x") || timer...`) would be gone.
 asio::awaitable<result<response>> client::async_get(std::string_view target,
                                                     fetch_options options) {
   auto req = request::make(http::method::get, target);
-  if (!req) co_return req.error();
-  co_return co_await async_fetch(std::move(*req), std::move(options));
+  if (!req) return failed_fetch(req.error());
+  return async_fetch(std::move(*req), std::move(options));
 }
 
 asio::awaitable<result<response>> client::async_get(std::string_view target) {
@@ -458,18 +470,18 @@ asio::awaitable<result<response>> client::async_get(std::string_view target) {
 asio::awaitable<result<response>> client::async_head(std::string_view target,
                                                      fetch_options options) {
   auto req = request::make(http::method::head, target);
-  if (!req) co_return req.error();
-  co_return co_await async_fetch(std::move(*req), std::move(options));
+  if (!req) return failed_fetch(req.error());
+  return async_fetch(std::move(*req), std::move(options));
 }
 
 asio::awaitable<result<response>> client::async_post(std::string_view target, std::string body,
                                                      std::string_view content_type,
                                                      fetch_options options) {
   auto req = request::make(http::method::post, target);
-  if (!req) co_return req.error();
+  if (!req) return failed_fetch(req.error());
   if (!content_type.empty()) req->fields.add("Content-Type", content_type);
   req->body = http::request_body(std::move(body));
-  co_return co_await async_fetch(std::move(*req), std::move(options));
+  return async_fetch(std::move(*req), std::move(options));
 }
 
 pool_stats client::stats() const noexcept {

@@ -108,6 +108,30 @@ TEST_CASE("the shorthands: get, head and post", "[integration]") {
   CHECK(sent.find("Content-Length: 7\r\n\r\npayload") != std::string::npos);
 }
 
+TEST_CASE("the shorthands read their URL at once: a temporary may be gone when awaited",
+          "[integration]") {
+  script s;
+  s.expect_until().send(ok("got"));
+  s.expect_until().send(response_bytes(201, "Created", "made"));
+  scripted_server server({s});
+  auto [get, post] = run_coro([&]() -> asio::awaitable<std::pair<std::string, int>> {
+    client::client c(co_await asio::this_coro::executor, loopback_options());
+    // The strings die at the end of each statement, before the awaitables run (ASan sees any
+    // read of them); the content type too.
+    auto pending_get = c.async_get(url_of(server, "/a-path-longer-than-sso"));
+    auto pending_post =
+        c.async_post(url_of(server, "/p"), "x", std::string("text/plain; charset=utf-8"), {});
+    auto g = co_await std::move(pending_get);
+    auto p = co_await std::move(pending_post);
+    co_return std::pair{g ? g->body : g.error().message(), p ? p->status : -1};
+  });
+  CHECK(get == "got");
+  CHECK(post == 201);
+  const std::string sent = server.received(0);
+  CHECK(sent.rfind("GET /a-path-longer-than-sso HTTP/1.1\r\n", 0) == 0);
+  CHECK(sent.find("Content-Type: text/plain; charset=utf-8\r\n") != std::string::npos);
+}
+
 TEST_CASE("bodies: chunked, split in pieces, and ended by close", "[integration]") {
   SECTION("chunked, sent one piece at a time") {
     const std::string chunked =
