@@ -217,9 +217,6 @@ struct fields_access {
   static const char* raw_data(const fields& f) noexcept {
     return f.bytes_.data();
   }
-  static void truncate(fields& f, std::size_t n) {
-    f.bytes_.resize(n);
-  }
 
   // Appends raw bytes (a block of field lines); returns the offset where they start.
   static std::size_t append_block(fields& f, std::string_view block) {

@@ -816,8 +816,8 @@ result<std::size_t> response_parser::impl::parse_loop(const char* begin, const c
                                                       const char* p, llhttp_errno_t first) {
   bool ran = first != HPE_OK;
   for (;;) {
-    llhttp_errno_t err = first;
-    bool keep = false;  // this stretch is head or trailer bytes for keep_raw
+    llhttp_errno_t err = first;  // what parse() got when it already ran llhttp (ran)
+    bool keep = false;           // this stretch is head or trailer bytes for keep_raw
     if (!ran && !head_done && head_fast) {
       switch (scan_head(p, end, err)) {
         case head_scan::more:

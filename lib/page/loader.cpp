@@ -9,6 +9,7 @@
 #include <corofetch/client/sink.hpp>
 #include <corofetch/html/error.hpp>
 #include <corofetch/http/method.hpp>
+#include <corofetch/http/syntax.hpp>
 #include <corofetch/url/url.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -45,22 +46,15 @@ class discard_sink final : public client::body_sink {
   std::error_code write(std::string_view) override { return {}; }
 };
 
-bool ascii_iequals_prefix(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(text[i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
 // Whether a response is a document to look into: HTML by its Content-Type, or one without any
 // (browsers sniff those; a page without a type is almost always HTML).
 bool is_html(const resource& r) {
   const std::string_view type = r.content_type;
   if (type.empty()) return true;
-  return ascii_iequals_prefix(type, "text/html") ||
-         ascii_iequals_prefix(type, "application/xhtml+xml");
+  const auto starts_with = [&](std::string_view prefix) {
+    return http::iequals(type.substr(0, prefix.size()), prefix);
+  };
+  return starts_with("text/html") || starts_with("application/xhtml+xml");
 }
 
 // What a finished fetch tells about a resource.
@@ -105,6 +99,7 @@ std::string referer_for(const url::url& document, const url::url& target) {
 // (its frame destroyed with the io_context) never reaches freed memory.
 struct schedule {
   std::vector<resource> images;
+  std::vector<url::url> targets;   // each image's URL, as the page named it (parsed once)
   std::vector<std::string> hosts;  // the host:port of each image
   std::vector<bool> taken;
   std::size_t first_open = 0;  // every image before it is taken
@@ -165,22 +160,18 @@ asio::awaitable<void> fetch_images(std::shared_ptr<schedule> s, client::client& 
       continue;
     }
     resource& image = s->images[i];
+    const url::url& target = s->targets[i];
     const auto started = clock_type::now();
-    auto target = url::parse(image.url);
     std::error_code ec;
     response.clear();
-    if (!target) {
-      ec = target.error();
+    auto req = client::request::make(http::method::get, target);
+    if (!req) {
+      ec = req.error();
     } else {
-      auto req = client::request::make(http::method::get, *target);
-      if (!req) {
-        ec = req.error();
-      } else {
-        req->fields.add("Accept", "image/avif,image/webp,image/apng,image/*,*/*;q=0.8");
-        const std::string referer = referer_for(document, *target);
-        if (!referer.empty()) req->fields.add("Referer", referer);
-        ec = co_await c.async_fetch_into(*req, response, fetch);
-      }
+      req->fields.add("Accept", "image/avif,image/webp,image/apng,image/*,*/*;q=0.8");
+      const std::string referer = referer_for(document, target);
+      if (!referer.empty()) req->fields.add("Referer", referer);
+      ec = co_await c.async_fetch_into(*req, response, fetch);
     }
     record(image, response, ec, load_start, started, options.keep_bodies);
     s->release(i);
@@ -241,7 +232,8 @@ asio::awaitable<result<page_result>> loader::async_load(std::string url) {
   if (!found) co_return found.error();
   page.title = found->title;
   page.skipped = std::move(found->skipped);
-  for (const html::image& image : found->images) {
+  auto s = std::make_shared<schedule>(co_await asio::this_coro::executor);
+  for (html::image& image : found->images) {
     if (image.inline_data) {
       ++page.inline_images;
       continue;
@@ -249,23 +241,17 @@ asio::awaitable<result<page_result>> loader::async_load(std::string url) {
     resource r;
     r.url = std::string(image.location.href_without_fragment());
     r.source = std::string(html::to_string(image.source));
-    page.images.push_back(std::move(r));
+    s->images.push_back(std::move(r));
+    s->hosts.push_back(std::string(image.location.hostname()) + ":" +
+                       std::to_string(image.location.effective_port().value_or(0)));
+    s->targets.push_back(std::move(image.location));
   }
-  if (page.images.empty()) {
+  if (s->images.empty()) {
     page.total = clock_type::now() - load_start;
     co_return page;
   }
-
-  auto s = std::make_shared<schedule>(co_await asio::this_coro::executor);
-  s->images = std::move(page.images);
   s->taken.assign(s->images.size(), false);
   s->per_host = options_.per_host;
-  for (const resource& r : s->images) {
-    auto u = url::parse(r.url);
-    s->hosts.push_back(u ? std::string(u->hostname()) + ":" +
-                               std::to_string(u->effective_port().value_or(0))
-                         : std::string());
-  }
   const std::size_t workers = std::min(options_.concurrency, s->images.size());
   s->workers_left = workers;
   s->stops = std::vector<asio::cancellation_signal>(workers);
