@@ -8,6 +8,9 @@ find_package(LLHTTP 8 REQUIRED)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
+# Sitemaps (XML, streamed) and crawl scope by registrable domain (the public suffix list).
+pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 
 # Standalone Asio is header-only (libasio-dev): an interface target so every user gets the same
 # definitions.

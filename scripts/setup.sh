@@ -9,12 +9,25 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   # libraries
   libasio-dev libc-ares-dev node-llhttp libfmt-dev catch2 libssl-dev zlib1g-dev libgumbo-dev
-  libcli11-dev nlohmann-json3-dev libidn2-dev
+  libcli11-dev nlohmann-json3-dev libidn2-dev libexpat1-dev libpsl-dev publicsuffix
   # benchmark peers that are libraries
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
   nginx-light unbound nsd dnsutils wrk curl wget aria2 dnsperf python3-aiohttp openssl
 )
+
+# The peer readers the tests check outputs with (HdrHistogram logs, WARC, HAR), from the npm
+# registry into tests/npm/node_modules; without npm those comparisons are skipped, not failed.
+install_npm_checkers() {
+  local dir
+  dir=$(cd "$(dirname "$0")/../tests/npm" && pwd)
+  command -v npm >/dev/null || return 0
+  [ "$dir/node_modules/.installed" -nt "$dir/package-lock.json" ] && return 0
+  echo "setup: npm ci in tests/npm" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && touch node_modules/.installed) ||
+    echo "setup: npm ci failed; the tests will skip their comparisons with npm readers" >&2
+}
+install_npm_checkers
 
 missing=()
 for p in "${packages[@]}"; do
