@@ -14,6 +14,7 @@ packages=(
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
   nginx-light unbound nsd dnsutils wrk curl wget aria2 dnsperf python3-aiohttp openssl
+  nghttp2-client hey linux-perf
 )
 
 # The peer readers the tests check outputs with (HdrHistogram logs, WARC, HAR), from the npm

@@ -31,6 +31,7 @@ struct stage {
   z_stream z{};
   bool initialized = false;
   bool ended = false;  // the (last) stream ended; later bytes are ignored
+  bool between_members = false;  // gzip: a member ended with the input; another may follow
   bool got_input = false;
   std::string header;  // deflate: the first bytes, until the wrapper can be told
   std::uint64_t produced = 0;
@@ -113,6 +114,15 @@ std::error_code content_decoder::impl::feed(std::size_t i, std::string_view in, 
 std::error_code content_decoder::impl::inflate_into(std::size_t i, std::string_view in,
                                                     std::string& out) {
   stage& st = *stages[i];
+  if (st.between_members) {  // RFC 1952 2.2: the next member, or bytes to ignore
+    if (in.empty()) return {};
+    st.between_members = false;
+    if (static_cast<unsigned char>(in.front()) != 0x1f) {
+      st.ended = true;
+      return {};
+    }
+    inflateReset(&st.z);
+  }
   std::array<char, block_size> block;
   // zlib's API is not const-correct: it never writes through next_in.
   st.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -132,6 +142,10 @@ std::error_code content_decoder::impl::inflate_into(std::size_t i, std::string_v
       if (st.kind == coding::gzip && st.z.avail_in >= 1 && st.z.next_in[0] == 0x1f) {
         inflateReset(&st.z);
         continue;
+      }
+      if (st.kind == coding::gzip && st.z.avail_in == 0) {  // the next call may bring one
+        st.between_members = true;
+        break;
       }
       st.ended = true;
       break;
@@ -185,7 +199,7 @@ std::error_code content_decoder::finish() {
   impl& s = *impl_;
   if (s.error) return s.error;
   for (const auto& st : s.stages) {
-    if (st->got_input && !st->ended) {
+    if (st->got_input && !st->ended && !st->between_members) {
       s.error = errc::truncated_coding;
       return s.error;
     }

@@ -103,6 +103,26 @@ TEST_CASE("concatenated gzip members, and bytes after the end", "[unit]") {
   CHECK(http::decode_content("gzip", gzip("data") + "junk").value() == "data");
 }
 
+TEST_CASE("gzip members split exactly where one ends are all decoded", "[unit]") {
+  // The input of one decode() call ends with a member: the next call starts the next member.
+  auto d = http::content_decoder::create("gzip");
+  REQUIRE(d);
+  std::string out;
+  CHECK_FALSE(d->decode(gzip("first "), out));
+  CHECK_FALSE(d->decode(gzip("second "), out));
+  CHECK_FALSE(d->decode(gzip("third"), out));
+  CHECK_FALSE(d->decode("junk after the last member", out));
+  CHECK_FALSE(d->finish());
+  CHECK(out == "first second third");
+  // Ended between members, the body is complete; inside one, it is truncated.
+  auto cut = http::content_decoder::create("gzip");
+  REQUIRE(cut);
+  const std::string second = gzip("second");
+  CHECK_FALSE(cut->decode(gzip("first"), out));
+  CHECK_FALSE(cut->decode(second.substr(0, 5), out));
+  CHECK(cut->finish() == err(errc::truncated_coding));
+}
+
 TEST_CASE("unsupported and too many codings", "[unit]") {
   CHECK(http::content_decoder::create("br").error() == err(errc::unsupported_coding));
   CHECK(http::content_decoder::create("gzip, zstd").error() == err(errc::unsupported_coding));
