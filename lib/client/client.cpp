@@ -31,13 +31,6 @@ std::chrono::milliseconds until(clock::time_point deadline) {
   return std::max(left, std::chrono::milliseconds(1));
 }
 
-std::string_view strip_brackets(std::string_view host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    return host.substr(1, host.size() - 2);
-  }
-  return host;
-}
-
 // Holds a pool slot or connection until handed back: whatever ends the fetch (an error, a
 // cancellation that throws at the next co_await, the frame being destroyed) frees the slot.
 class lease {
@@ -144,16 +137,9 @@ void client::impl::pool_key(const request& req, std::string& key) const {
 asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::impl::resolve(
     const std::string& host, std::uint16_t port, phase_bound bound) {
   using result_type = std::pair<std::error_code, std::vector<tcp::endpoint>>;
-  std::vector<tcp::endpoint> endpoints;
-  const std::string_view bare = strip_brackets(host);
-  for (const auto& o : options_.resolve_overrides) {
-    if (o.port == port && strip_brackets(o.host) == bare) {
-      auto a = net::parse_address(strip_brackets(o.address));
-      if (!a) co_return result_type{a.error(), {}};
-      endpoints.emplace_back(net::to_asio(*a), port);
-    }
-  }
-  if (!endpoints.empty()) co_return result_type{std::error_code{}, std::move(endpoints)};
+  auto fixed = override_endpoints(options_.resolve_overrides, host, port);
+  if (!fixed) co_return result_type{fixed.error(), {}};
+  if (!fixed->empty()) co_return result_type{std::error_code{}, std::move(*fixed)};
 
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(executor_, bound.deadline);
@@ -166,6 +152,7 @@ asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::
   if (outcome.index() == 1) co_return result_type{bound.code, {}};
   auto& [ec, resolved] = std::get<0>(outcome);
   if (ec) co_return result_type{ec, {}};
+  std::vector<tcp::endpoint> endpoints;
   endpoints.reserve(resolved.size());
   for (const auto& r : resolved) endpoints.push_back(r.endpoint);
   co_return result_type{std::error_code{}, std::move(endpoints)};

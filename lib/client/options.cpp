@@ -1,5 +1,6 @@
-// client_options helpers for tools: curl's --resolve syntax.
+// client_options helpers: curl's --resolve syntax and the addresses it gives.
 #include <corofetch/client/options.hpp>
+#include <corofetch/net/address.hpp>
 
 #include <system_error>
 
@@ -25,6 +26,30 @@ result<resolve_override> parse_resolve_override(std::string_view spec) {
   out.port = static_cast<std::uint16_t>(value);
   out.address = std::string(spec.substr(second + 1));
   return out;
+}
+
+namespace {
+
+std::string_view strip_brackets(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    return host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+}  // namespace
+
+result<std::vector<asio::ip::tcp::endpoint>> override_endpoints(
+    std::span<const resolve_override> overrides, std::string_view host, std::uint16_t port) {
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  const std::string_view bare = strip_brackets(host);
+  for (const auto& o : overrides) {
+    if (o.port != port || strip_brackets(o.host) != bare) continue;
+    auto a = net::parse_address(strip_brackets(o.address));
+    if (!a) return a.error();
+    endpoints.emplace_back(net::to_asio(*a), port);
+  }
+  return endpoints;
 }
 
 }  // namespace corofetch::client

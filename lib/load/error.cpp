@@ -16,6 +16,8 @@ const char* describe(int code) noexcept {
       return "histograms of different ranges or precision cannot be added";
     case errc::invalid_hdr_log:
       return "HDR histogram interval log line cannot be read";
+    case errc::invalid_histogram_layout:
+      return "histogram lowest, highest or significant digits out of range";
   }
   return "unknown load error";
 }

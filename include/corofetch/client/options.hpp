@@ -5,10 +5,13 @@
 #include <corofetch/net/tls.hpp>
 #include <corofetch/result.hpp>
 
+#include <asio/ip/tcp.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +60,12 @@ struct resolve_override {
 /// allowed). Errors: std::errc::invalid_argument when a part is missing or the port is not a
 /// number from 0 to 65535. The address itself is checked when the client uses it.
 [[nodiscard]] result<resolve_override> parse_resolve_override(std::string_view spec);
+
+/// The addresses `overrides` give for `host` (brackets allowed) and `port`, in their order;
+/// empty when none applies. Errors: those of net::parse_address for an address that is not an
+/// IPv4 or IPv6 literal.
+[[nodiscard]] result<std::vector<asio::ip::tcp::endpoint>> override_endpoints(
+    std::span<const resolve_override> overrides, std::string_view host, std::uint16_t port);
 
 /// What a client is built with.
 struct client_options {

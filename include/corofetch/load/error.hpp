@@ -7,11 +7,12 @@ namespace corofetch::load {
 /// Why a load run, a histogram log or a targets file was refused; the category is
 /// "corofetch.load".
 enum class errc {
-  invalid_options = 1,   ///< connections, threads, rate, duration or pipeline depth out of range
-  invalid_targets,       ///< a targets file line that is not `METHOD URL`, a header or `@file`
-  invalid_histogram,     ///< a histogram encoding that is truncated, corrupt or not version 2
-  histogram_mismatch,    ///< histograms of different ranges or precision cannot be added
-  invalid_hdr_log,       ///< a line of an HDR interval log that cannot be read
+  invalid_options = 1,  ///< connections, threads, rate, duration or pipeline depth out of range
+  invalid_targets,      ///< a targets file line that is not `METHOD URL`, a header or `@file`
+  invalid_histogram,    ///< a histogram encoding that is truncated, corrupt or not version 2
+  histogram_mismatch,   ///< histograms of different ranges or precision cannot be added
+  invalid_hdr_log,      ///< a line of an HDR interval log that cannot be read
+  invalid_histogram_layout,  ///< histogram lowest, highest or significant digits out of range
 };
 
 /// The category of errc, named "corofetch.load"; one instance for the program's lifetime.
