@@ -1,5 +1,6 @@
 // One iterative pass over gumbo's tree (an explicit stack, so no nesting depth can overflow the
-// call stack) that records the elements naming images and the document's base, title, charset.
+// call stack) that records the elements naming URLs and the document's base, title, charset and
+// meta robots directives.
 #include "html/walk.hpp"
 
 #include "html/text.hpp"
@@ -16,10 +17,19 @@ std::string_view tag_name_of(const GumboElement& e) noexcept {
   return {piece.data == nullptr ? "" : piece.data, piece.length};
 }
 
-// <link rel> tokens that make a browser fetch an icon.
-bool is_icon_link(std::string_view rel) noexcept {
-  return has_token(rel, "icon") || has_token(rel, "apple-touch-icon") ||
-         has_token(rel, "apple-touch-icon-precomposed");
+// The parent element when it is an HTML <video> or <audio>: the media element whose resource
+// selection reads <source src> and whose text tracks read <track src> (HTML Standard 4.8.11).
+bool parent_is_media_element(const GumboNode* node) noexcept {
+  const GumboNode* parent = node->parent;
+  if (parent == nullptr || parent->type != GUMBO_NODE_ELEMENT) return false;
+  const GumboElement& p = parent->v.element;
+  return p.tag_namespace == GUMBO_NAMESPACE_HTML &&
+         (p.tag == GUMBO_TAG_VIDEO || p.tag == GUMBO_TAG_AUDIO);
+}
+
+bool parent_is_picture(const GumboNode* node) noexcept {
+  return node->parent != nullptr && node->parent->type == GUMBO_NODE_ELEMENT &&
+         is_html_element(node->parent, "picture");
 }
 
 std::string text_content(const GumboNode* element) {
@@ -37,7 +47,7 @@ std::string text_content(const GumboNode* element) {
 
 class walker {
  public:
-  explicit walker(const extract_options& options) : options_(options) {}
+  explicit walker(const walk_options& options) : options_(options) {}
 
   document_facts run(const GumboNode* document) {
     push_children(document, false);
@@ -52,7 +62,7 @@ class walker {
  private:
   struct entry {
     const GumboNode* node;
-    bool inert;  // inside template content or noscript: images only, no base/title/charset
+    bool inert;  // inside template content or noscript: references only, no document facts
   };
 
   void push_children(const GumboNode* parent, bool inert) {
@@ -74,7 +84,8 @@ class walker {
       return;
     }
     if (e.tag_namespace == GUMBO_NAMESPACE_SVG) {
-      if (e.tag == GUMBO_TAG_IMAGE) facts_.elements.push_back({node, element_kind::svg_image});
+      if (e.tag == GUMBO_TAG_IMAGE) add(node, element_kind::svg_image);
+      if (e.tag == GUMBO_TAG_A) add(node, element_kind::anchor);  // SVG 2 "a" element
       push_children(node, inert);
       return;
     }
@@ -87,32 +98,48 @@ class walker {
       if (options_.include_noscript) push_children(node, true);
       return;
     }
-    classify(node, e, inert);
+    classify(node, e.tag);
+    if (!inert) read_document_fact(node, e.tag);
     push_children(node, inert);
   }
 
-  void classify(const GumboNode* node, const GumboElement& e, bool inert) {
-    switch (e.tag) {
+  void classify(const GumboNode* node, GumboTag tag) {
+    switch (tag) {
       case GUMBO_TAG_IMG:
-        add(node, element_kind::img);
-        break;
+        return add(node, element_kind::img);
       case GUMBO_TAG_SOURCE:
-        if (node->parent != nullptr && node->parent->type == GUMBO_NODE_ELEMENT &&
-            is_html_element(node->parent, "picture")) {
+        if (parent_is_media_element(node)) return add(node, element_kind::media_source);
+        if (wants(element_kind::picture_source) && parent_is_picture(node)) {
           add(node, element_kind::picture_source);
         }
-        break;
+        return;
       case GUMBO_TAG_INPUT:
+        if (!wants(element_kind::input_image)) return;
         if (const auto type = attribute(node, "type"); type && ascii_iequals(*type, "image")) {
           add(node, element_kind::input_image);
         }
-        break;
+        return;
       case GUMBO_TAG_VIDEO:
-        add(node, element_kind::video);
-        break;
+        return add(node, element_kind::video);
+      case GUMBO_TAG_AUDIO:
+        return add(node, element_kind::audio);
+      case GUMBO_TAG_TRACK:
+        if (parent_is_media_element(node)) add(node, element_kind::track);
+        return;
       case GUMBO_TAG_LINK:
-        classify_link(node);
-        break;
+        return add(node, element_kind::link);
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_AREA:
+        return add(node, element_kind::anchor);
+      case GUMBO_TAG_FRAME:
+      case GUMBO_TAG_IFRAME:
+        return add(node, element_kind::frame);
+      case GUMBO_TAG_SCRIPT:
+        return add(node, element_kind::script);
+      case GUMBO_TAG_EMBED:
+        return add(node, element_kind::embed);
+      case GUMBO_TAG_OBJECT:
+        return add(node, element_kind::object);
       case GUMBO_TAG_BODY:
       case GUMBO_TAG_TABLE:
       case GUMBO_TAG_THEAD:
@@ -121,33 +148,30 @@ class walker {
       case GUMBO_TAG_TR:
       case GUMBO_TAG_TD:
       case GUMBO_TAG_TH:
-        add(node, element_kind::background);
-        break;
+        return add(node, element_kind::background);
+      default:
+        return;
+    }
+  }
+
+  // The document's own facts come from elements outside template and noscript only.
+  void read_document_fact(const GumboNode* node, GumboTag tag) {
+    switch (tag) {
       case GUMBO_TAG_BASE:
-        if (!inert && !facts_.base_href) facts_.base_href = attribute(node, "href");
+        if (!facts_.base_href) facts_.base_href = attribute(node, "href");
         break;
       case GUMBO_TAG_TITLE:
-        if (!inert && !title_seen_) {
+        if (!title_seen_) {
           title_seen_ = true;
           facts_.title = text_content(node);
         }
         break;
       case GUMBO_TAG_META:
-        if (!inert && !charset_seen_) read_meta_charset(node);
+        if (!charset_seen_) read_meta_charset(node);
+        if (options_.read_robots) read_meta_robots(node);
         break;
       default:
         break;
-    }
-  }
-
-  void classify_link(const GumboNode* node) {
-    const auto rel = attribute(node, "rel");
-    if (!rel) return;
-    if (is_icon_link(*rel)) {
-      add(node, element_kind::link_icon);
-    } else if (has_token(*rel, "preload")) {
-      const auto as = attribute(node, "as");
-      if (as && ascii_iequals(*as, "image")) add(node, element_kind::link_preload);
     }
   }
 
@@ -168,9 +192,30 @@ class walker {
     }
   }
 
-  void add(const GumboNode* node, element_kind kind) { facts_.elements.push_back({node, kind}); }
+  // Every robots meta element counts, and their directives add up: a crawler obeys the most
+  // restrictive combination (Robots Exclusion Protocol usage, as search engines document it).
+  void read_meta_robots(const GumboNode* node) {
+    const auto name = attribute(node, "name");
+    if (!name) return;
+    const std::string_view n = strip_ascii_whitespace(*name);
+    if (!ascii_iequals(n, "robots") &&
+        (options_.robots_name.empty() || !ascii_iequals(n, options_.robots_name))) {
+      return;
+    }
+    const auto content = attribute(node, "content");
+    if (!content) return;
+    const robots_directives d = parse_robots_content(*content);
+    facts_.noindex = facts_.noindex || d.noindex;
+    facts_.nofollow = facts_.nofollow || d.nofollow;
+  }
 
-  const extract_options& options_;
+  bool wants(element_kind kind) const noexcept { return (options_.elements & mask_of(kind)) != 0; }
+
+  void add(const GumboNode* node, element_kind kind) {
+    if (wants(kind)) facts_.elements.push_back({node, kind});
+  }
+
+  const walk_options& options_;
   std::vector<entry> stack_;
   document_facts facts_;
   bool title_seen_ = false;
@@ -179,7 +224,7 @@ class walker {
 
 }  // namespace
 
-document_facts walk_document(const GumboNode* document, const extract_options& options) {
+document_facts walk_document(const GumboNode* document, const walk_options& options) {
   return walker(options).run(document);
 }
 
@@ -188,6 +233,19 @@ std::optional<std::string_view> attribute(const GumboNode* element, const char* 
   for (unsigned i = 0; i < attributes.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
     if (a->attr_namespace == GUMBO_ATTR_NAMESPACE_NONE && std::strcmp(a->name, name) == 0) {
+      return std::string_view(a->value);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> attribute_ns(const GumboNode* element,
+                                             GumboAttributeNamespaceEnum ns,
+                                             const char* name) noexcept {
+  const GumboVector& attributes = element->v.element.attributes;
+  for (unsigned i = 0; i < attributes.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
+    if (a->attr_namespace == ns && std::strcmp(a->name, name) == 0) {
       return std::string_view(a->value);
     }
   }
@@ -229,6 +287,27 @@ std::optional<std::string_view> charset_from_content(std::string_view s) {
   while (end < s.size() && !is_ascii_whitespace(s[end]) && s[end] != ';') ++end;
   if (end == pos) return std::nullopt;
   return s.substr(pos, end - pos);
+}
+
+robots_directives parse_robots_content(std::string_view content) noexcept {
+  robots_directives d;
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    const auto separator = [](char c) { return c == ',' || is_ascii_whitespace(c); };
+    while (pos < content.size() && separator(content[pos])) ++pos;
+    const std::size_t begin = pos;
+    while (pos < content.size() && !separator(content[pos])) ++pos;
+    const std::string_view token = content.substr(begin, pos - begin);
+    if (ascii_iequals(token, "noindex")) {
+      d.noindex = true;
+    } else if (ascii_iequals(token, "nofollow")) {
+      d.nofollow = true;
+    } else if (ascii_iequals(token, "none")) {
+      d.noindex = true;
+      d.nofollow = true;
+    }
+  }
+  return d;
 }
 
 }  // namespace corofetch::html

@@ -1,5 +1,5 @@
 // The url class's accessors over href_ and its offsets, the origin, and the helpers that are
-// not part of parsing (default_port, local_file_name).
+// not part of parsing (default_port, local_file_name, fingerprint).
 #include <corofetch/url/url.hpp>
 
 #include "url/chars.hpp"
@@ -148,6 +148,50 @@ std::string local_file_name(const url& u) {
   }
   if (name.empty() || name == "." || name == "..") return "index.html";
   return name;
+}
+
+namespace {
+
+__extension__ using uint128 = unsigned __int128;  // g++ and clang; __extension__ for -Wpedantic
+
+// The low and high halves of a 128-bit product, xored: every bit of either factor reaches the
+// middle bits of the result, so one multiply both mixes and diffuses.
+constexpr std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) noexcept {
+  const uint128 product = static_cast<uint128>(a) * b;
+  return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+
+// Up to 8 bytes as a little-endian word, zero-padded: the same value on every host.
+std::uint64_t load_le(const char* p, std::size_t n) noexcept {
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+  return word;
+}
+
+// Fractional bits of sqrt(2), sqrt(3), sqrt(5) and the golden ratio: constants with no
+// structure of their own, all odd.
+constexpr std::uint64_t k_seed = 0xBB67AE8584CAA73B;
+constexpr std::uint64_t k_length = 0x6A09E667F3BCC909;
+constexpr std::uint64_t k_word = 0x9E3779B97F4A7C15;
+constexpr std::uint64_t k_tail = 0x3C6EF372FE94F82B;
+
+}  // namespace
+
+std::uint64_t fingerprint(std::string_view canonical) noexcept {
+  // The length seeds the state, so zero padding of the last word cannot make "a" and "a\0"
+  // collide.
+  std::uint64_t state = fold_multiply(canonical.size() ^ k_seed, k_length);
+  const char* p = canonical.data();
+  std::size_t left = canonical.size();
+  for (; left >= 8; p += 8, left -= 8) state = fold_multiply(state ^ load_le(p, 8), k_word);
+  if (left > 0) state = fold_multiply(state ^ load_le(p, left), k_tail);
+  return state;
+}
+
+std::uint64_t fingerprint(const url& u) noexcept {
+  return fingerprint(u.href_without_fragment());
 }
 
 }  // namespace corofetch::url

@@ -4,13 +4,15 @@
 
 namespace corofetch::html {
 
-/// Why images could not be extracted from a document; the category is "corofetch.html".
-/// Exceeding extract_options::max_images is not an error: the result is marked truncated.
+/// Why images (extract_images) or references (extract_references) could not be extracted from a
+/// document; the category is "corofetch.html". Exceeding extract_options::max_images or
+/// reference_options::max_references is not an error: the result is marked truncated.
 enum class errc {
-  input_too_large = 1,  ///< the document is larger than extract_options::max_input_bytes
-  invalid_options,      ///< a device pixel ratio or viewport size not positive and finite
+  input_too_large = 1,  ///< the document is larger than the options' max_input_bytes
+  invalid_options,      ///< extract_images: a device pixel ratio or viewport size not positive
+                        ///< and finite
   parser_failed,        ///< the HTML parser returned no document (it ran out of memory)
-  nesting_too_deep,     ///< elements nest deeper than extract_options::max_nesting_depth, or
+  nesting_too_deep,     ///< elements nest deeper than the options' max_nesting_depth, or
                         ///< so deep so often that parsing would take quadratic time
 };
 

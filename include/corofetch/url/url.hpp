@@ -55,6 +55,11 @@ class url {
   /// path then "?query" when there is one: an HTTP origin-form request target (RFC 9112 3.2.1).
   [[nodiscard]] std::string_view path_and_query() const noexcept;
   /// The href without its fragment ("#..."): what a client requests and a cache is keyed on.
+  /// This is the URL Standard's serialization with "exclude fragment" set (4.5 URL
+  /// serializing), the canonical form for a crawler's seen-set: parsing already lowercased the
+  /// scheme and host, converted the host to ASCII (IDNA), dropped a default port, resolved "."
+  /// and ".." segments and percent-encoded what must be; it does not decode percent-escapes,
+  /// reorder the query or drop an empty one ("?" stays), as the standard does not.
   [[nodiscard]] std::string_view href_without_fragment() const noexcept;
   /// The origin serialization, e.g. "https://example.com:8443"; "null" for opaque origins.
   [[nodiscard]] std::string origin() const;
@@ -118,5 +123,17 @@ result<url> parse(std::string_view input, const url& base);
 /// path segment, percent-decoded, or "index.html" when the path ends in '/' or is empty.
 /// Never "", ".", ".." and never contains '/' or NUL.
 [[nodiscard]] std::string local_file_name(const url& u);
+
+/// A 64-bit fingerprint of a canonical URL (url::href_without_fragment()), for a crawler's
+/// seen-set: a hash of the bytes, stable across runs, builds and machines (words are read
+/// little-endian whatever the host), so fingerprints may be stored and shared (a frontier on
+/// disk, in Redis). Each 8-byte word is folded into the state by a 64x64->128-bit multiply
+/// whose halves are xored; the length seeds the state. Not keyed and not cryptographic: an
+/// adversary can build collisions, and by chance two of n URLs collide with probability about
+/// n^2 / 2^65 (one in 37 million for 10^6 URLs). Never throws.
+[[nodiscard]] std::uint64_t fingerprint(std::string_view canonical) noexcept;
+
+/// fingerprint(u.href_without_fragment()): two URLs that differ only in their fragment share it.
+[[nodiscard]] std::uint64_t fingerprint(const url& u) noexcept;
 
 }  // namespace corofetch::url

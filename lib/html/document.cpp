@@ -1,0 +1,54 @@
+// The bounded parse shared by every extraction, and the document base URL.
+#include "html/document.hpp"
+
+#include <corofetch/html/error.hpp>
+
+#include "html/nesting.hpp"
+
+#include <cstdint>
+
+namespace corofetch::html {
+namespace {
+
+const GumboOptions& parse_options() noexcept {
+  static const GumboOptions options = [] {
+    GumboOptions o = kGumboDefaultOptions;
+    o.max_errors = 0;  // parse errors are not reported: recording them only costs memory
+    return o;
+  }();
+  return options;
+}
+
+}  // namespace
+
+void gumbo_output_deleter::operator()(GumboOutput* output) const noexcept {
+  gumbo_destroy_output(&parse_options(), output);
+}
+
+result<parsed_html> parse_html(std::string_view html, std::size_t max_input_bytes,
+                               std::size_t max_nesting_depth) {
+  // gumbo addresses its input with 32-bit offsets.
+  if (html.size() > max_input_bytes || html.size() > std::uint32_t{0xFFFFFFFF}) {
+    return errc::input_too_large;
+  }
+  const std::uint64_t work_limit = std::uint64_t{32} * html.size() + (std::uint64_t{1} << 20);
+  const nesting_estimate nesting = estimate_nesting(html, max_nesting_depth, work_limit);
+  if (nesting.max_depth > max_nesting_depth || nesting.work > work_limit) {
+    return errc::nesting_too_deep;
+  }
+  const char* data = html.empty() ? "" : html.data();
+  parsed_html output(gumbo_parse_with_options(&parse_options(), data, html.size()));
+  if (!output || output->document == nullptr) return errc::parser_failed;
+  return output;
+}
+
+url::url document_base(std::optional<std::string_view> base_href, const url::url& document_url) {
+  if (!base_href) return document_url;
+  auto parsed = url::parse(*base_href, document_url);
+  if (!parsed || parsed->scheme() == "data" || parsed->scheme() == "javascript") {
+    return document_url;
+  }
+  return std::move(*parsed);
+}
+
+}  // namespace corofetch::html
