@@ -16,6 +16,10 @@ const char* describe(int code) noexcept {
       return "WARC file could not be written";
     case errc::state_corrupt:
       return "crawl state file cannot be read back";
+    case errc::invalid_warc_field:
+      return "WARC field name or value cannot be written";
+    case errc::warc_read_failed:
+      return "WARC file could not be read as WARC records";
   }
   return "unknown crawl error";
 }

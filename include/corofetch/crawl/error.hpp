@@ -11,6 +11,8 @@ enum class errc {
   sitemap_too_large,    ///< a sitemap over its byte or URL bound (sitemaps.org: 50 MiB, 50,000)
   warc_write_failed,    ///< the WARC file could not be written
   state_corrupt,        ///< the crawl state file cannot be read back
+  invalid_warc_field,   ///< a WARC field name or value that cannot be written (CR, LF, space)
+  warc_read_failed,     ///< a WARC file that cannot be read, or is not WARC records
 };
 
 /// The category of errc, named "corofetch.crawl"; one instance for the program's lifetime.
