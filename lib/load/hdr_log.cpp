@@ -1,3 +1,4 @@
+#include <corofetch/http/request.hpp>
 #include <corofetch/load/error.hpp>
 #include <corofetch/load/hdr_log.hpp>
 
@@ -262,18 +263,9 @@ result<histogram> decode_v2_compressed(std::span<const std::uint8_t> bytes) {
 }
 
 std::string encode_base64(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = std::uint32_t{bytes[i]} << 16U;
-    if (n > 1) group |= std::uint32_t{bytes[i + 1]} << 8U;
-    if (n > 2) group |= bytes[i + 2];
-    for (std::size_t k = 0; k < 4; ++k) {
-      out.push_back(k <= n ? base64_alphabet[(group >> (18 - 6 * k)) & 0x3fU] : '=');
-    }
-  }
-  return out;
+  // One base64 encoder in the library: http's, for Basic credentials.
+  return http::base64_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 result<std::vector<std::uint8_t>> decode_base64(std::string_view text) {

@@ -249,6 +249,7 @@ asio::awaitable<void> worker::exchange(connection& c) {
     const auto arrived = clock::now();
     if (stopping_) co_return;
     if (ec) {
+      if (ec == asio::error::eof && finish_at_close(c, arrived)) co_return;
       fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::read, arrived);
       co_return;
     }
@@ -284,6 +285,16 @@ bool worker::take_responses(connection& c, std::string_view data, clock::time_po
       return false;
     }
   }
+  return true;
+}
+
+// RFC 9112 6.3: a response without a length ends when the server closes the connection.
+// Then the requests still waiting are sent again on a new connection.
+bool worker::finish_at_close(connection& c, clock::time_point now) {
+  if (c.next_response || c.parser.finish() || !c.parser.complete()) return false;
+  complete(c, c.parser.head().status, now);
+  c.next_response = true;
+  c.resend = c.count > 0;
   return true;
 }
 

@@ -74,6 +74,7 @@ class worker {
   asio::awaitable<void> exchange(connection& c);
   asio::awaitable<bool> send(connection& c, clock::time_point now);
   bool take_responses(connection& c, std::string_view data, clock::time_point now);
+  bool finish_at_close(connection& c, clock::time_point now);
   asio::awaitable<void> watchdog();
 
   std::size_t sendable(const connection& c, clock::time_point now) const noexcept;

@@ -163,6 +163,20 @@ TEST_CASE("load: connections closed by the server are opened again", "[integrati
     CHECK(r.total.connects >= 50);
     CHECK(server.answers() == 500);
   }
+  SECTION("a body delimited by the close is a complete response (RFC 9112 6.3)") {
+    load_server::options so;
+    so.close_delimited = true;
+    load_server server(so);
+    options o = count_run(2, 1, 60);
+    o.pipeline = 3;
+    auto g = make(o, {get(server)});
+    const report r = g->run();
+    CHECK(r.total.requests == 60);
+    CHECK(errors(r) == 0);
+    CHECK(r.total.connects == 60);
+    CHECK(r.total.bytes_read ==
+          60 * (std::string("HTTP/1.1 200 X\r\nConnection: close\r\n\r\n").size() + 12));
+  }
   SECTION("closed silently, the request on the wire is a read error") {
     load_server::options so;
     so.close_after = 10;

@@ -74,6 +74,8 @@ std::string answer(const load_server::options& o, const request_head& h, bool la
   int status = 200;
   if (h.path.rfind("/status/", 0) == 0) status = std::stoi(h.path.substr(8));
   const std::string body = h.method == "HEAD" ? "" : o.body;
+  if (o.close_delimited)
+    return fmt::format("HTTP/1.1 {} X\r\nConnection: close\r\n\r\n{}", status, body);
   return fmt::format("HTTP/1.1 {} X\r\nContent-Length: {}\r\n{}\r\n{}", status, o.body.size(),
                      last && !o.silent_close ? "Connection: close\r\n" : "", body);
 }
@@ -109,7 +111,7 @@ asio::awaitable<void> serve(load_server::state& s, tcp::socket socket) {
       }
       if (h.path == "/hang") continue;
       ++answered;
-      close = s.opts.close_after != 0 && answered >= s.opts.close_after;
+      close = s.opts.close_delimited || (s.opts.close_after != 0 && answered >= s.opts.close_after);
       out += answer(s.opts, h, close);
       ++s.answers;
       if (close) break;

@@ -25,6 +25,9 @@ class load_server {
     /// "Connection: close" unless `silent_close`, in which case the server just closes.
     std::size_t close_after = 0;
     bool silent_close = false;
+    /// Answer without Content-Length, the body ending when the connection closes (RFC 9112
+    /// 6.3): one answer per connection.
+    bool close_delimited = false;
   };
 
   load_server();
