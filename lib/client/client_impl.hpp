@@ -76,6 +76,7 @@ class client::impl {
   std::optional<net::tls_context> tls_;
   http::request scratch_;  // rebuilt for every exchange, memory kept
   std::string key_scratch_;
+  std::string cookie_scratch_;  // the Cookie field value, memory kept
   http::serialize_options serialize_decoding_;
   http::serialize_options serialize_identity_;
 };

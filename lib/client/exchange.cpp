@@ -3,6 +3,7 @@
 // hot path of a keep-alive request: no allocation of its own in steady state (buffers, parser
 // and request scratch are reused) and no timer syscall (see connection.hpp).
 
+#include <corofetch/client/cookie_jar.hpp>
 #include <corofetch/http/content_decoder.hpp>
 #include <corofetch/http/status.hpp>
 #include <corofetch/http/syntax.hpp>
@@ -39,6 +40,8 @@ struct reader {
   bool abandoned = false;  // a redirect's body too long to drain: the connection is dropped
   bool head_done = false;
   std::optional<http::content_decoder> decoder;
+  cookie_jar* jar = nullptr;  // set when the client keeps cookies
+  const url::url* request_url = nullptr;
 
   std::error_code deliver(std::string_view data) {
     if (data.empty()) return {};
@@ -71,6 +74,8 @@ struct reader {
     out.version = h.version;
     out.fields = h.fields;
     head_done = true;
+    // RFC 6265 5.3: cookies are stored from every response head, a followed redirect's too.
+    if (jar != nullptr) jar->store_all(h.fields, *request_url, jar->now());
     discard = follow && detail::is_redirect_status(h.status) && h.fields.contains("Location");
     if (discard) return {};
     if (options.decode_content) {
@@ -130,6 +135,13 @@ std::error_code client::impl::build_request(const request& req, const fetch_opti
           "Basic " + http::base64_encode(http::percent_decode(proxy_->username()) + ":" +
                                          http::percent_decode(proxy_->password())));
   }
+  if (options_.cookies && !req.fields.contains("Cookie")) {
+    // RFC 6265 5.4: the jar's cookies for this URL, unless the request has its own.
+    cookie_scratch_.clear();
+    if (options_.cookies->append_cookie_header(u, options_.cookies->now(), cookie_scratch_)) {
+      f.add("Cookie", cookie_scratch_);
+    }
+  }
   for (const http::field line : req.fields) f.add(line.name, line.value);
   r.set_body(req.body);
   out.clear();
@@ -184,6 +196,10 @@ asio::awaitable<detail::exchange_outcome> client::impl::exchange(detail::connect
 
   c.parser.expect(req.method);
   reader rd{c, out, options};
+  if (options_.cookies) {
+    rd.jar = options_.cookies.get();
+    rd.request_url = &req.url;
+  }
   const asio::mutable_buffer buffer(c.in.get(), detail::connection::read_buffer_size);
   for (;;) {
     std::size_t n = 0;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 namespace corofetch::client {
 
 class body_sink;
+class cookie_jar;
 
 /// The bound of every wait of a fetch; zero means "no bound of its own" (the total still
 /// applies). Each one that passes fails the fetch with its own code (see errc).
@@ -85,6 +87,10 @@ struct client_options {
   bool send_accept = true;
   /// The timeouts a fetch uses unless its fetch_options give others.
   client::timeouts timeouts;
+  /// Cookies (RFC 6265, client/cookie_jar.hpp): each request gets the jar's Cookie field unless
+  /// it sets Cookie itself, and every response head's Set-Cookie, each redirect's included, is
+  /// stored. One jar may serve several clients. Null, the default: no cookies.
+  std::shared_ptr<cookie_jar> cookies;
 };
 
 /// How one fetch runs.
