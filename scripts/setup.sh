@@ -13,7 +13,7 @@ packages=(
   # benchmark peers that are libraries
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
-  nginx-light unbound nsd dnsutils wrk curl wget aria2 dnsperf python3-aiohttp openssl
+  nginx-light unbound nsd dnsutils dns-root-data wrk curl wget aria2 dnsperf python3-aiohttp openssl
   nghttp2-client hey linux-perf
 )
 

@@ -2,11 +2,15 @@
 //
 //   cf-lookup -t MX example.test --server 127.0.0.1:5353
 //   cf-lookup -x 127.0.0.1 --json
+//   cf-lookup --trace www.example.test AAAA --root 127.0.0.2:5353
 //
 // Prints each record as a zone-file line "name TTL IN TYPE data" (MX sorted by preference);
-// --json prints one object a line. Exit status: 0 when every name had an answer, 1 when some
-// had none (NXDOMAIN or NODATA), 2 on any other error.
+// --json prints one object a line. --trace resolves from the root servers down instead of
+// asking a recursive server, printing each step as dig +trace does (--json: the steps in the
+// object). Exit status: 0 when every name had an answer, 1 when some had none (NXDOMAIN or
+// NODATA), 2 on any other error.
 #include <corofetch/dns/error.hpp>
+#include <corofetch/dns/iterative_resolver.hpp>
 #include <corofetch/dns/record.hpp>
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/dns/reverse_name.hpp>
@@ -43,7 +47,21 @@ std::string error_name(std::error_code ec) {
   if (ec == dns::errc::connection_refused) return "CONNREFUSED";
   if (ec == dns::errc::format_error) return "FORMERR";
   if (ec == dns::errc::not_implemented) return "NOTIMP";
+  if (ec == dns::errc::lame_delegation) return "LAME";
+  if (ec == dns::errc::resolution_loop) return "LOOP";
+  if (ec == dns::errc::query_limit) return "LIMIT";
   return "ERROR";
+}
+
+nlohmann::json to_json(const std::vector<dns::record>& records) {
+  auto out = nlohmann::json::array();
+  for (const auto& rec : records) {
+    out.push_back({{"name", dns::fully_qualified(rec.name)},
+                   {"type", dns::to_string(rec.type)},
+                   {"ttl", rec.ttl},
+                   {"data", dns::to_presentation(rec.data)}});
+  }
+  return out;
 }
 
 nlohmann::json to_json(const lookup& l, const corofetch::result<std::vector<dns::record>>& r) {
@@ -53,15 +71,59 @@ nlohmann::json to_json(const lookup& l, const corofetch::result<std::vector<dns:
     out["message"] = r.error().message();
     return out;
   }
-  auto records = nlohmann::json::array();
-  for (const auto& rec : r.value()) {
-    records.push_back({{"name", dns::fully_qualified(rec.name)},
-                       {"type", dns::to_string(rec.type)},
-                       {"ttl", rec.ttl},
-                       {"data", dns::to_presentation(rec.data)}});
-  }
-  out["records"] = std::move(records);
+  out["records"] = to_json(r.value());
   return out;
+}
+
+nlohmann::json to_json(const dns::trace_step& step) {
+  nlohmann::json out{{"depth", step.depth},
+                     {"zone", dns::fully_qualified(step.zone)},
+                     {"server", step.server_name.empty() ? step.server.address().to_string()
+                                                         : dns::fully_qualified(step.server_name)},
+                     {"address", step.server.address().to_string()},
+                     {"port", step.server.port()},
+                     {"query", dns::fully_qualified(step.query_name)},
+                     {"query_type", dns::to_string(step.query_type)},
+                     {"transport", step.transport == dns::query_transport::tcp ? "tcp" : "udp"},
+                     {"outcome", dns::to_string(step.outcome)},
+                     {"ms", static_cast<double>(step.elapsed.count()) / 1000.0},
+                     {"bytes", step.bytes_received}};
+  if (step.error) out["error"] = error_name(step.error);
+  if (step.bytes_received == 0) return out;
+  out["rcode"] = step.rcode;
+  out["aa"] = step.authoritative;
+  out["answer"] = to_json(step.answer);
+  out["authority"] = to_json(step.authority);
+  out["additional"] = to_json(step.additional);
+  return out;
+}
+
+// --trace: each lookup resolved from the root, its steps printed as dig +trace prints them.
+asio::awaitable<int> run_trace(dns::iterative_resolver& resolver, std::vector<lookup> lookups,
+                               bool json) {
+  int status = 0;
+  for (const auto& l : lookups) {
+    auto r = co_await resolver.async_resolve(l.name, l.type);
+    const auto result = r.error ? corofetch::result<std::vector<dns::record>>(r.error)
+                                : corofetch::result<std::vector<dns::record>>(r.records);
+    if (json) {
+      auto out = to_json(l, result);
+      out["steps"] = nlohmann::json::array();
+      for (const auto& step : r.steps) out["steps"].push_back(to_json(step));
+      std::cout << out.dump() << '\n';
+    } else {
+      for (const auto& step : r.steps) std::cout << dns::to_dig_trace(step);
+      if (!r.error) std::cout << ";; ANSWER after " << r.steps.size() << " queries\n";
+      for (const auto& rec : r.records) std::cout << dns::to_dig_line(rec) << '\n';
+    }
+    if (r.error && !json) {
+      std::cerr << "cf-lookup: " << l.name << " " << dns::to_string(l.type) << ": "
+                << error_name(r.error) << " (" << r.error.message() << ")\n";
+    }
+    if (r.error) status = std::max(status, dns::is_negative(r.error) ? 1 : 2);
+  }
+  std::cout.flush();
+  co_return status;
 }
 
 asio::awaitable<int> run(dns::resolver& resolver, std::vector<lookup> lookups, bool json) {
@@ -82,6 +144,36 @@ asio::awaitable<int> run(dns::resolver& resolver, std::vector<lookup> lookups, b
   co_return status;
 }
 
+int run_iterative(std::vector<lookup> lookups, const std::vector<std::string>& roots,
+                  int timeout_ms, bool json) {
+  dns::iterative_resolver_options options;
+  options.root_servers = roots;
+  options.query_timeout = std::chrono::milliseconds(timeout_ms);
+  if (!roots.empty()) {
+    const auto first = dns::parse_server_address(roots.front(), 53);
+    if (!first) {
+      std::cerr << "cf-lookup: --root needs ADDR[:PORT], not '" << roots.front() << "'\n";
+      return 2;
+    }
+    options.port = first->port();  // as dig +trace -p: one port for the whole hierarchy
+  }
+  try {
+    asio::io_context io;
+    dns::iterative_resolver resolver(io.get_executor(), options);
+    int status = 2;
+    asio::co_spawn(io, run_trace(resolver, std::move(lookups), json),
+                   [&status](const std::exception_ptr& e, int s) {
+                     if (e) std::rethrow_exception(e);
+                     status = s;
+                   });
+    io.run();
+    return status;
+  } catch (const std::exception& e) {
+    std::cerr << "cf-lookup: " << e.what() << '\n';
+    return 2;
+  }
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"cf-lookup: DNS lookups (A, AAAA, MX, NS, CNAME, TXT, SOA, SRV, PTR) like dig"};
   std::vector<std::string> names;
@@ -89,6 +181,8 @@ int run(int argc, char** argv) {
   std::vector<std::string> servers;
   std::string type_text = "A";
   bool json = false;
+  bool trace = false;
+  std::vector<std::string> roots;
   int timeout_ms = 2000;
   int tries = 2;
   app.add_option("names", names, "Names to look up");
@@ -99,6 +193,11 @@ int run(int argc, char** argv) {
   app.add_option("--server,--dns-server", servers, "DNS server ADDR[:PORT] (IPv6 as [ADDR]:PORT)")
       ->allow_extra_args(false);
   app.add_flag("--json", json, "One JSON object a line");
+  app.add_flag("--trace", trace, "Resolve from the root servers down, each step as dig +trace");
+  app.add_option("--root", roots,
+                 "With --trace: a root server ADDR[:PORT] instead of the root hints (repeatable);"
+                 " its port is also the one every server below is asked on")
+      ->allow_extra_args(false);
   app.add_option("--timeout", timeout_ms, "Milliseconds per try")->check(CLI::Range(1, 600000));
   app.add_option("--tries", tries, "Tries per server")->check(CLI::Range(1, 20));
   try {
@@ -107,6 +206,11 @@ int run(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  // dig's order for a trace: NAME [TYPE].
+  if (trace && names.size() == 2 && dns::parse_record_type(names[1])) {
+    type_text = names[1];
+    names.pop_back();
+  }
   const auto type = dns::parse_record_type(type_text);
   if (!type) {
     std::cerr << "cf-lookup: unknown record type '" << type_text << "'\n";
@@ -127,6 +231,8 @@ int run(int argc, char** argv) {
     std::cerr << "cf-lookup: nothing to look up (give a NAME or -x ADDR; --help)\n";
     return 2;
   }
+
+  if (trace) return run_iterative(std::move(lookups), roots, timeout_ms, json);
 
   dns::resolver_options options;
   options.servers = servers;

@@ -41,6 +41,12 @@ const char* describe(int code) noexcept {
       return "Record type not supported by this resolver";
     case errc::other:
       return "Other DNS resolution failure";
+    case errc::lame_delegation:
+      return "No name server of the zone answered with authority (lame delegation)";
+    case errc::resolution_loop:
+      return "CNAME chain loops back on itself";
+    case errc::query_limit:
+      return "Iterative resolution exceeded its query or depth limit";
   }
   return "Unknown DNS error";
 }

@@ -23,6 +23,9 @@ enum class errc {
   out_of_memory,       ///< c-ares ran out of memory
   unsupported_type,    ///< a record type this resolver does not convert
   other,               ///< any other c-ares failure
+  lame_delegation,     ///< no server of a zone answered with authority for it (RFC 1034 4.2.2)
+  resolution_loop,     ///< a CNAME chain came back to a name it already followed (RFC 1034 3.6.2)
+  query_limit,         ///< an iterative resolution used up its query budget or depth bound
 };
 
 const std::error_category& dns_category() noexcept;

@@ -179,6 +179,8 @@ struct dns_test_server::state {
   std::unordered_map<std::string, std::vector<record>> records;
   std::unordered_map<std::string, name_rule> name_rules;
   std::map<std::pair<std::string, std::uint16_t>, type_rule> type_rules;
+  // Zone cuts: child zone key -> its name servers and their NS TTL (add_delegation()).
+  std::map<std::string, std::vector<std::pair<wire::labels, std::uint32_t>>> delegations;
   negative_soa default_soa;
   std::chrono::milliseconds default_delay{0};
 
@@ -213,6 +215,12 @@ struct dns_test_server::state {
   std::vector<std::uint8_t> build(const parsed_query& q, behaviour what, transport via) const;
   void write_answer(wire::writer& out, const parsed_query& q, std::uint16_t& ancount,
                     std::uint16_t& nscount, rcode& code) const;
+  const std::string* delegation_for(const std::string& key) const;
+  void write_referral(wire::writer& out, const std::string& child, std::uint16_t& nscount,
+                      std::uint16_t& arcount) const;
+  void write_addresses(wire::writer& out, const std::vector<wire::labels>& hosts,
+                       std::uint16_t& arcount) const;
+  std::vector<wire::labels> ns_targets(const std::string& key) const;
   void write_negative_soa(wire::writer& out, negative_soa soa) const;
 };
 
@@ -260,9 +268,10 @@ void write_record(wire::writer& out, const wire::labels& owner, const record& r)
   out.patch_u16(rdlength_at, static_cast<std::uint16_t>(out.size() - rdlength_at - 2));
 }
 
-std::uint16_t response_flags(const parsed_query& q, rcode code, bool truncated) {
-  auto flags = static_cast<std::uint16_t>(flag_qr | flag_aa | (q.flags & flag_rd) |
-                                          static_cast<std::uint16_t>(code));
+std::uint16_t response_flags(const parsed_query& q, rcode code, bool truncated,
+                             bool authoritative = true) {
+  auto flags = static_cast<std::uint16_t>(flag_qr | (authoritative ? flag_aa : 0) |
+                                          (q.flags & flag_rd) | static_cast<std::uint16_t>(code));
   if (truncated) flags = static_cast<std::uint16_t>(flags | flag_tc);
   return flags;
 }
@@ -363,6 +372,61 @@ void dns_test_server::state::write_answer(wire::writer& out, const parsed_query&
   }
 }
 
+// The closest zone cut at or above `key` (the name itself, then its parents), or null.
+const std::string* dns_test_server::state::delegation_for(const std::string& key) const {
+  std::string_view name = key;
+  while (true) {
+    if (auto it = delegations.find(std::string(name)); it != delegations.end()) return &it->first;
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos) return nullptr;
+    name.remove_prefix(dot + 1);
+  }
+}
+
+// Every A and AAAA record held for `hosts`, in the additional section (RFC 1034 4.3.2 step 6).
+void dns_test_server::state::write_addresses(wire::writer& out,
+                                             const std::vector<wire::labels>& hosts,
+                                             std::uint16_t& arcount) const {
+  for (const auto& host : hosts) {
+    auto found = records.find(wire::name_key(host));
+    if (found == records.end()) continue;
+    for (const auto& r : found->second) {
+      if (r.type != rr_type::a && r.type != rr_type::aaaa) continue;
+      write_record(out, r.owner, r);
+      ++arcount;
+    }
+  }
+}
+
+// A referral to `child` (RFC 1034 4.3.2 step 3.b): its NS records in the authority section,
+// the addresses held for them in the additional section.
+void dns_test_server::state::write_referral(wire::writer& out, const std::string& child,
+                                            std::uint16_t& nscount, std::uint16_t& arcount) const {
+  std::vector<wire::labels> hosts;
+  const auto owner = wire::parse_name(child);
+  for (const auto& [host, ttl] : delegations.at(child)) {
+    record r;
+    r.type = rr_type::ns;
+    r.ttl = ttl;
+    r.rdata = {name_piece{host}};
+    write_record(out, owner, r);
+    ++nscount;
+    hosts.push_back(host);
+  }
+  write_addresses(out, hosts, arcount);
+}
+
+std::vector<wire::labels> dns_test_server::state::ns_targets(const std::string& key) const {
+  std::vector<wire::labels> hosts;
+  auto found = records.find(key);
+  if (found == records.end()) return hosts;
+  for (const auto& r : found->second) {
+    if (r.type != rr_type::ns) continue;
+    hosts.push_back(std::get<name_piece>(r.rdata.front()).name);
+  }
+  return hosts;
+}
+
 std::vector<std::uint8_t> dns_test_server::state::build(const parsed_query& q, behaviour what,
                                                         transport via) const {
   wire::writer out;
@@ -371,8 +435,10 @@ std::vector<std::uint8_t> dns_test_server::state::build(const parsed_query& q, b
   const std::size_t question_end = out.size();
   std::uint16_t ancount = 0;
   std::uint16_t nscount = 0;
+  std::uint16_t arcount = 0;
   rcode code = rcode::noerror;
   const bool truncate = what == behaviour::truncate_udp && via == transport::udp;
+  const std::string* cut = delegation_for(wire::name_key(q.qname));
 
   switch (what) {
     case behaviour::servfail:
@@ -403,7 +469,15 @@ std::vector<std::uint8_t> dns_test_server::state::build(const parsed_query& q, b
       ancount = 1;
       break;
     default:
-      if (!truncate) write_answer(out, q, ancount, nscount, code);
+      if (truncate) break;
+      if (cut != nullptr) {
+        write_referral(out, *cut, nscount, arcount);
+        break;
+      }
+      write_answer(out, q, ancount, nscount, code);
+      if (options.additional_section && q.qtype == static_cast<std::uint16_t>(rr_type::ns)) {
+        write_addresses(out, ns_targets(wire::name_key(q.qname)), arcount);
+      }
       break;
   }
 
@@ -417,13 +491,18 @@ std::vector<std::uint8_t> dns_test_server::state::build(const parsed_query& q, b
     out.truncate(question_end);
     ancount = 0;
     nscount = 0;
+    arcount = 0;
     tc = true;
   }
   if (q.edns) write_opt(out);
-  out.patch_u16(2, response_flags(q, code, tc));
+  // A referral is not an authoritative answer (RFC 1034 4.3.2 step 3.b); a lame server has
+  // no authority at all.
+  const bool referral =
+      cut != nullptr && (what == behaviour::answer || what == behaviour::truncate_udp);
+  out.patch_u16(2, response_flags(q, code, tc, options.authoritative && !referral));
   out.patch_u16(6, ancount);
   out.patch_u16(8, nscount);
-  out.patch_u16(10, q.edns ? 1 : 0);
+  out.patch_u16(10, static_cast<std::uint16_t>(arcount + (q.edns ? 1 : 0)));
 
   if (what == behaviour::cut_short) {
     // Cut inside the first answer record (after its owner pointer and one byte of its type), or
@@ -493,8 +572,15 @@ void dns_test_server::state::bind() {
   // UDP takes an ephemeral port, then TCP must get the same number; another process may hold
   // it for TCP, so a few attempts.
   std::error_code last;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    udp::socket u(io, udp::endpoint(address, 0));
+  for (int attempt = 0; attempt < (options.port != 0 ? 1 : 50); ++attempt) {
+    udp::socket u(io);
+    std::error_code bind_error;
+    u.open(address.is_v4() ? udp::v4() : udp::v6(), bind_error);
+    if (!bind_error) u.bind(udp::endpoint(address, options.port), bind_error);
+    if (bind_error) {
+      last = bind_error;
+      continue;
+    }
     std::uint16_t p = u.local_endpoint().port();
     tcp::acceptor a(io);
     std::error_code ec;
@@ -734,6 +820,15 @@ dns_test_server& dns_test_server::add_raw(std::string_view name, rr_type type,
                                           std::vector<std::uint8_t> rdata, std::uint32_t ttl) {
   if (rdata.size() > 65535) throw std::invalid_argument("RDATA over 65535 bytes");
   state_->add(name, type, ttl, {std::move(rdata)});
+  return *this;
+}
+
+dns_test_server& dns_test_server::add_delegation(std::string_view child_zone, std::string_view host,
+                                                 std::uint32_t ttl) {
+  auto key = wire::name_key(child_zone);
+  auto host_name = wire::parse_name(host);
+  std::lock_guard lock(state_->mutex);
+  state_->delegations[key].emplace_back(std::move(host_name), ttl);
   return *this;
 }
 

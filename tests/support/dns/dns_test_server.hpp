@@ -97,6 +97,15 @@ struct dns_test_server_options {
   std::string address = "127.0.0.1";
   /// The zone whose SOA negative answers carry (owner name of that SOA record).
   std::string zone = "test";
+  /// The port for UDP and TCP; 0 (the default) takes an ephemeral one. A test hierarchy puts
+  /// every server on one port, as a referral's glue carries an address only; the constructor
+  /// throws std::system_error when the port is taken.
+  std::uint16_t port = 0;
+  /// False makes a lame server (RFC 1034 4.2.2): every reply has the AA bit clear.
+  bool authoritative = true;
+  /// NS answers carry the A/AAAA records the server holds for the NS targets in the additional
+  /// section (RFC 1034 4.3.2 step 6), as a root server's answer to a priming query does.
+  bool additional_section = false;
 };
 
 /// A DNS server on a loopback address, UDP and TCP on the same ephemeral port. Started by the
@@ -149,6 +158,12 @@ class dns_test_server {
   /// A record of any type with the given RDATA bytes, served as they are.
   dns_test_server& add_raw(std::string_view name, rr_type type, std::vector<std::uint8_t> rdata,
                            std::uint32_t ttl = 300);
+  /// A zone cut (RFC 1034 4.2.2): `child_zone` is delegated to name server `host`, so a query
+  /// for a name at or below it gets a referral (NOERROR, AA clear, the NS records in the
+  /// authority section, the A/AAAA records this server holds for the hosts in the additional
+  /// section, in or out of bailiwick) unless a behaviour says otherwise. Call once per host.
+  dns_test_server& add_delegation(std::string_view child_zone, std::string_view host,
+                                  std::uint32_t ttl = 86400);
   /// Removes every record of `name` (its behaviours stay).
   dns_test_server& remove_records(std::string_view name);
 

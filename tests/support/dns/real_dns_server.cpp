@@ -42,38 +42,41 @@ class fd_guard {
   int fd_;
 };
 
-sockaddr_in loopback(std::uint16_t port) {
+sockaddr_in loopback(const std::string& address, std::uint16_t port) {
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
+    throw std::invalid_argument("real_dns_server: not an IPv4 address: " + address);
+  }
   return sa;
 }
 
-bool bind_to(int fd, std::uint16_t port) {
-  auto sa = loopback(port);
+bool bind_to(int fd, const std::string& address, std::uint16_t port) {
+  auto sa = loopback(address, port);
   return ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;  // NOLINT: sockets API
 }
 
-// A port free on 127.0.0.1 for both UDP and TCP right now. NSD binds it a moment later; should
+// A port free on `address` for both UDP and TCP right now. NSD binds it a moment later; should
 // another process take it in between, NSD fails to start and the caller tries another.
-std::uint16_t free_port() {
+std::uint16_t free_port(const std::string& address) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     fd_guard udp(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     fd_guard tcp(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (udp.get() < 0 || tcp.get() < 0 || !bind_to(udp.get(), 0)) continue;
+    if (udp.get() < 0 || tcp.get() < 0 || !bind_to(udp.get(), address, 0)) continue;
     sockaddr_in sa{};
     socklen_t len = sizeof sa;
     ::getsockname(udp.get(), reinterpret_cast<sockaddr*>(&sa), &len);  // NOLINT: sockets API
     const std::uint16_t port = ntohs(sa.sin_port);
-    if (bind_to(tcp.get(), port)) return port;
+    if (bind_to(tcp.get(), address, port)) return port;
   }
-  throw std::runtime_error("real_dns_server: no free port on 127.0.0.1");
+  throw std::runtime_error("real_dns_server: no free port on " + address);
 }
 
 // One SOA query for `origin` over UDP; true when an answer with RCODE NOERROR and an answer
 // record comes back within `wait`: NSD has loaded the zone.
-bool answers_soa(std::uint16_t port, const std::string& origin, std::chrono::milliseconds wait) {
+bool answers_soa(const std::string& address, std::uint16_t port, const std::string& origin,
+                 std::chrono::milliseconds wait) {
   fd_guard fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return false;
   wire::writer q;
@@ -84,7 +87,7 @@ bool answers_soa(std::uint16_t port, const std::string& origin, std::chrono::mil
   q.name(wire::parse_name(origin));
   q.u16(static_cast<std::uint16_t>(rr_type::soa));
   q.u16(1);
-  auto to = loopback(port);
+  auto to = loopback(address, port);
   if (::sendto(fd.get(), q.data().data(), q.size(), 0, reinterpret_cast<sockaddr*>(&to),  // NOLINT
                sizeof to) < 0) {
     return false;
@@ -103,10 +106,11 @@ void write_file(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("real_dns_server: cannot write " + path.string());
 }
 
-std::string nsd_conf(const std::string& dir, std::uint16_t port, const std::vector<zone>& zones) {
+std::string nsd_conf(const std::string& dir, const std::string& address, std::uint16_t port,
+                     const std::vector<zone>& zones) {
   std::ostringstream c;
   c << "server:\n"
-    << "  ip-address: 127.0.0.1@" << port << "\n"
+    << "  ip-address: " << address << "@" << port << "\n"
     << "  port: " << port << "\n"
     << "  do-ip4: yes\n  do-ip6: no\n"
     << "  username: \"\"\n  chroot: \"\"\n"
@@ -142,7 +146,12 @@ bool real_dns_server::installed() {
   return ::access(binary().c_str(), X_OK) == 0;
 }
 
-real_dns_server::real_dns_server(std::vector<zone> zones, std::chrono::milliseconds startup) {
+real_dns_server::real_dns_server(std::vector<zone> zones, std::chrono::milliseconds startup)
+    : real_dns_server(std::move(zones), real_dns_server_options{}, startup) {}
+
+real_dns_server::real_dns_server(std::vector<zone> zones, real_dns_server_options where,
+                                 std::chrono::milliseconds startup)
+    : address_(std::move(where.address)), fixed_port_(where.port) {
   if (zones.empty()) throw std::invalid_argument("real_dns_server: no zone");
   std::string pattern = (fs::temp_directory_path() / "cf-nsd-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -169,9 +178,9 @@ real_dns_server::~real_dns_server() {
 
 bool real_dns_server::start_once(const std::vector<zone>& zones,
                                  std::chrono::milliseconds startup) {
-  port_ = free_port();
+  port_ = fixed_port_ != 0 ? fixed_port_ : free_port(address_);
   const auto conf = (fs::path(directory_) / "nsd.conf").string();
-  write_file(conf, nsd_conf(directory_, port_, zones));
+  write_file(conf, nsd_conf(directory_, address_, port_, zones));
   const auto output = (fs::path(directory_) / "nsd.out").string();
   const std::string& program = binary();  // everything the child needs, made before fork()
 
@@ -193,7 +202,7 @@ bool real_dns_server::start_once(const std::vector<zone>& zones,
 
   const auto deadline = std::chrono::steady_clock::now() + startup;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (answers_soa(port_, zones.front().origin, 100ms)) return true;
+    if (answers_soa(address_, port_, zones.front().origin, 100ms)) return true;
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: a port taken, a bad zone...
       pid_ = -1;

@@ -23,8 +23,18 @@ struct zone {
   std::string text;
 };
 
+/// Where NSD listens.
+struct real_dns_server_options {
+  std::string address = "127.0.0.1";  ///< a loopback IPv4 address (127.0.0.x)
+  /// 0: a port found free at start (the default); else this one, as every server of a DNS
+  /// hierarchy on loopback shares one (see shared_port.hpp). NSD failing to bind it is a start
+  /// failure (std::runtime_error).
+  std::uint16_t port = 0;
+};
+
 /// Runs `nsd -d` with a generated nsd.conf (no chroot, no privilege drop, no control socket,
-/// one server process) serving `zones` on 127.0.0.1. Not copyable or movable.
+/// one server process) serving `zones` on 127.0.0.1 (or the address of the options). Not
+/// copyable or movable.
 class real_dns_server {
  public:
   /// Where NSD is installed (/usr/sbin/nsd).
@@ -36,6 +46,9 @@ class real_dns_server {
   /// Throws std::runtime_error with NSD's log when it fails to start or to answer.
   explicit real_dns_server(std::vector<zone> zones,
                            std::chrono::milliseconds startup = std::chrono::seconds(15));
+  /// The same, listening where `where` says.
+  real_dns_server(std::vector<zone> zones, real_dns_server_options where,
+                  std::chrono::milliseconds startup = std::chrono::seconds(15));
   /// Stops NSD (SIGTERM, SIGKILL after 5 s) and removes its folder.
   ~real_dns_server();
   real_dns_server(const real_dns_server&) = delete;
@@ -43,7 +56,7 @@ class real_dns_server {
 
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
   [[nodiscard]] const std::string& address() const noexcept { return address_; }
-  /// "127.0.0.1:PORT", the form a resolver's server list takes.
+  /// "ADDRESS:PORT", the form a resolver's server list takes.
   [[nodiscard]] std::string endpoint() const;
   /// The temporary folder with nsd.conf, the zone files and NSD's log.
   [[nodiscard]] const std::string& directory() const noexcept { return directory_; }
@@ -56,6 +69,7 @@ class real_dns_server {
 
   std::string address_ = "127.0.0.1";
   std::string directory_;
+  std::uint16_t fixed_port_ = 0;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
 };
