@@ -30,7 +30,7 @@ struct stage {
   coding kind;
   z_stream z{};
   bool initialized = false;
-  bool ended = false;  // the (last) stream ended; later bytes are ignored
+  bool ended = false;            // the (last) stream ended; later bytes are ignored
   bool between_members = false;  // gzip: a member ended with the input; another may follow
   bool got_input = false;
   std::string header;  // deflate: the first bytes, until the wrapper can be told

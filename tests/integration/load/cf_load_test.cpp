@@ -209,8 +209,8 @@ TEST_CASE("cf-load --hdr-log is read by HdrHistogram's own reader (hdr-histogram
   load_server server;
   const auto dir = temp_dir("cf_load_hdr_js");
   const auto log = (dir / "run.hlog").string();
-  const auto r = cf_load({"-c", "2", "-t", "2", "-R", "500", "-d", "1200ms", "--json",
-                          "--hdr-log", log, server.url("/")});
+  const auto r = cf_load({"-c", "2", "-t", "2", "-R", "500", "-d", "1200ms", "--json", "--hdr-log",
+                          log, server.url("/")});
   REQUIRE(r.exit_code == 0);
   const json ours = json::parse(r.out);
   const auto node = run_process({"/bin/sh", "-c", "command -v node"});
