@@ -1,8 +1,10 @@
 # Finds llhttp as Debian's node-llhttp ships it: a header in /usr/share/include/llhttp and the
-# generated C sources in /usr/share/llhttp. They are compiled here into a static library, so no
+# generated C sources in /usr/share/llhttp. They are compiled here into an object library, so no
 # copy of llhttp ever lives in this repository.
 #
-# Provides: LLHTTP_FOUND, LLHTTP_VERSION, target llhttp::llhttp (static, position independent).
+# Provides: LLHTTP_FOUND, LLHTTP_VERSION, LLHTTP_INCLUDE_DIR, and llhttp::llhttp, an object
+# library (position independent): lib/ puts its objects inside libcorofetch.a, so users of the
+# installed static library need no llhttp of their own (Debian ships no libllhttp to link).
 
 find_path(LLHTTP_INCLUDE_DIR llhttp.h
   PATHS /usr/share/include/llhttp /usr/include/llhttp /usr/local/include
@@ -28,7 +30,7 @@ find_package_handle_standard_args(LLHTTP
   VERSION_VAR LLHTTP_VERSION)
 
 if(LLHTTP_FOUND AND NOT TARGET llhttp::llhttp)
-  add_library(cf_llhttp STATIC
+  add_library(cf_llhttp OBJECT
     ${LLHTTP_SOURCE_DIR}/api.c
     ${LLHTTP_SOURCE_DIR}/http.c
     ${LLHTTP_SOURCE_DIR}/llhttp.c)

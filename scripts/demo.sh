@@ -5,12 +5,19 @@
 # http://gallery.test:PORT/ (the name mapped to 127.0.0.1 with --resolve, as curl does): the
 # document, then every image its HTML names, fetched concurrently over keep-alive connections.
 # It prints a line per resource and a summary, keeps a copy of the page and its images in
-# build/demo-page/ and an HTTP Archive in build/demo-page.har. Extra arguments go to cf-page
-# (e.g. --json, --concurrency 2).
+# build-demo/demo-page/ and an HTTP Archive in build-demo/demo-page.har. Extra arguments go to
+# cf-page (e.g. --json, --concurrency 2).
+#
+# It builds what it runs and nothing more: the library and cf-page, optimised, in a build
+# directory of its own (DEMO_BUILD_DIR, default build-demo/), without the tests that
+# scripts/test.sh builds in build/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=${BUILD_DIR:-$root/build}
-"$root/scripts/build.sh"
+build_dir=${DEMO_BUILD_DIR:-$root/build-demo}
+"$root/scripts/setup.sh"
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCF_BUILD_TESTS=OFF \
+  -DCF_BUILD_EXAMPLES=ON >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)" --target cf-page
 
 site="$root/examples/sample-site"
 prefix=$(mktemp -d)

@@ -6,10 +6,10 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format clang-tidy
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format clang-tidy doxygen
   # libraries
   libasio-dev libc-ares-dev node-llhttp libfmt-dev catch2 libssl-dev zlib1g-dev libgumbo-dev
-  libcli11-dev nlohmann-json3-dev libidn2-dev libexpat1-dev libpsl-dev publicsuffix
+  libcli11-dev nlohmann-json3-dev libidn2-dev libunistring-dev libexpat1-dev libpsl-dev publicsuffix
   # benchmark peers that are libraries
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
