@@ -323,6 +323,8 @@ asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request
       pool_.count_reuse();
     }
     out.reused = reused;
+    out.remote = held.get()->remote();
+    out.connection_id = held.get()->id();
     auto outcome = co_await exchange(*held.get(), req, out, options, total_deadline, follow);
     held.release(outcome.reusable);  // false after any I/O error
     if (!outcome.error) co_return std::error_code{};
@@ -375,7 +377,9 @@ asio::awaitable<std::error_code> client::impl::fetch(const request& req, respons
                    out.status,
                    std::string(*location),
                    out.timing,
-                   out.reused};
+                   out.reused,
+                   out.remote,
+                   out.connection_id};
     const bool loop =
         std::any_of(out.redirects.begin(), out.redirects.end(),
                     [&](const redirect_hop& seen) {

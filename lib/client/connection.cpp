@@ -5,15 +5,31 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <cerrno>
 
 namespace corofetch::client::detail {
+
+namespace {
+
+std::atomic<std::uint64_t> next_connection_id{1};
+
+asio::ip::tcp::endpoint peer_of(net::stream& s) {
+  std::error_code ec;
+  auto ep = s.socket().remote_endpoint(ec);
+  if (ec) return {};
+  return ep;
+}
+
+}  // namespace
 
 connection::connection(pool& owner, std::string key, net::stream s)
     : in(std::make_unique<char[]>(read_buffer_size)),
       owner_(owner),
       key_(std::move(key)),
       stream_(std::move(s)),
+      remote_(peer_of(stream_)),
+      id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
       timer_(stream_.get_executor()),
       tls_(stream_.is_tls()) {}
 

@@ -33,6 +33,10 @@ class connection : public std::enable_shared_from_this<connection> {
   [[nodiscard]] net::stream& stream() noexcept { return stream_; }
   [[nodiscard]] bool is_tls() const noexcept { return tls_; }
   [[nodiscard]] bool is_open() const noexcept { return stream_.is_open(); }
+  /// The peer's address, read once when connected (the socket forgets it once closed).
+  [[nodiscard]] const asio::ip::tcp::endpoint& remote() const noexcept { return remote_; }
+  /// Unique in the process, for HAR's `connection` and logs.
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
 
   /// From now on, the pending I/O is cancelled when `when` passes, and timed_out() gives
   /// `code`. No syscall unless the deadline moves earlier than the armed timer.
@@ -68,6 +72,8 @@ class connection : public std::enable_shared_from_this<connection> {
   pool& owner_;
   std::string key_;
   net::stream stream_;
+  asio::ip::tcp::endpoint remote_;
+  std::uint64_t id_;
   asio::steady_timer timer_;
   clock::time_point deadline_ = clock::time_point::max();
   clock::time_point armed_at_ = clock::time_point::max();

@@ -36,6 +36,8 @@ void response::clear() noexcept {
   url.clear();
   timing = {};
   reused = false;
+  remote = {};
+  connection_id = 0;
   redirects.clear();
   error_detail.clear();
 }

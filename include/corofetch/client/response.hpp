@@ -3,6 +3,8 @@
 #include <corofetch/http/fields.hpp>
 #include <corofetch/http/version.hpp>
 
+#include <asio/ip/tcp.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -36,6 +38,8 @@ struct redirect_hop {
   std::string location;  ///< the Location field as received
   client::timing timing;
   bool reused = false;
+  asio::ip::tcp::endpoint remote;   ///< the address connected to (a proxy's, through one)
+  std::uint64_t connection_id = 0;  ///< which connection carried it (unique in the process)
 };
 
 /// A response as the client hands it over. Reusable: async_fetch_into() clears and refills one,
@@ -59,6 +63,11 @@ struct response {
   /// The final exchange's timing, and whether it ran on a reused connection.
   client::timing timing;
   bool reused = false;
+  /// The address the final exchange's connection reached (a proxy's when through one; for
+  /// WARC-IP-Address, HAR serverIPAddress, curl's remote_ip) and that connection's id, unique
+  /// in the process (HAR's `connection`); both zero when no connection was reached.
+  asio::ip::tcp::endpoint remote;
+  std::uint64_t connection_id = 0;
   /// The redirects followed to get here, in order.
   std::vector<redirect_hop> redirects;
   /// After a failed fetch: what went wrong in words, with context (the redirect chain of a loop,

@@ -47,6 +47,9 @@ TEST_CASE("a GET returns status, reason, fields, body and timing", "[integration
   CHECK(f.response.url == url_of(server, "/a?b=c"));
   CHECK(f.response.timing.connect.count() > 0);
   CHECK(f.response.timing.first_byte.count() > 0);
+  CHECK(f.response.remote.address().to_string() == "127.0.0.1");
+  CHECK(f.response.remote.port() == server.port());
+  CHECK(f.response.connection_id != 0);
   const std::string sent = server.received(0);
   CHECK(sent.rfind("GET /a?b=c HTTP/1.1\r\n", 0) == 0);
   CHECK(sent.find("\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n") !=
@@ -63,11 +66,14 @@ TEST_CASE("keep-alive: many requests run on one accepted connection", "[integrat
         client::response out;
         int errs = 0;
         int reuses = 0;
+        std::uint64_t first_connection = 0;
         const auto req = make(method::get, url_of(server, "/k"));
         const client::fetch_options fo;
         for (int i = 0; i < requests; ++i) {
           auto ec = co_await c.async_fetch_into(req, out, fo);
           if (ec || out.body != "same") ++errs;
+          if (i == 0) first_connection = out.connection_id;
+          if (out.connection_id != first_connection || out.remote.port() != server.port()) ++errs;
           if (out.reused) ++reuses;
         }
         co_return std::tuple{errs, reuses, c.stats()};
