@@ -5,8 +5,7 @@
 #include <corofetch/http/fields.hpp>
 #include <corofetch/http/syntax.hpp>
 #include <corofetch/net/address.hpp>
-
-#include <libpsl.h>
+#include <corofetch/url/public_suffix.hpp>
 
 #include <fmt/format.h>
 
@@ -376,28 +375,11 @@ std::string to_set_cookie(const cookie& c) {
 
 namespace {
 
-// One list for the process, loaded on first use: psl_latest takes the newer of the system's
-// file and the list built into libpsl.
-const psl_ctx_t* public_suffix_list() {
-  static const psl_ctx_t* const list = [] {
-    const psl_ctx_t* latest = psl_latest(nullptr);
-    return latest != nullptr ? latest : psl_builtin();
-  }();
-  return list;
-}
-
-// Without a list every Domain counts as a public suffix: refusing domain cookies is the safe
-// side (they still work as host-only cookies when Domain is the request host).
-bool is_public_suffix(const std::string& domain) {
-  const psl_ctx_t* list = public_suffix_list();
-  return list == nullptr || psl_is_public_suffix2(list, domain.c_str(), PSL_TYPE_ANY) != 0;
-}
-
 // 5.3 steps 4 to 9: domain, host-only flag and path, from the request when not given.
 result<cookie> make_cookie(set_cookie&& sc, const url::url& request_url) {
   const std::string_view host = request_host(request_url);
   std::string domain = sc.domain.value_or(std::string());
-  if (!domain.empty() && !is_ip_literal(domain) && is_public_suffix(domain)) {
+  if (!domain.empty() && !is_ip_literal(domain) && url::is_public_suffix(domain)) {
     if (domain != host) return cookie_errc::public_suffix;
     domain.clear();  // step 5: a public suffix that is the host itself makes a host-only cookie
   }

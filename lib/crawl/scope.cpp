@@ -2,7 +2,7 @@
 // the include and exclude expressions over the canonical URL.
 #include <corofetch/crawl/scope.hpp>
 
-#include <libpsl.h>
+#include <corofetch/url/public_suffix.hpp>
 
 #include <functional>
 #include <regex>
@@ -10,16 +10,6 @@
 
 namespace corofetch::crawl {
 namespace {
-
-// One list for the process, loaded on first use: the system's file when it is there
-// (psl_latest picks the newer of it and the built-in one), else the built-in one.
-const psl_ctx_t* public_suffix_list() {
-  static const psl_ctx_t* const list = [] {
-    const psl_ctx_t* latest = psl_latest(nullptr);
-    return latest != nullptr ? latest : psl_builtin();
-  }();
-  return list;
-}
 
 bool is_http(const url::url& u) {
   return u.scheme() == "http" || u.scheme() == "https";
@@ -34,16 +24,6 @@ std::string directory_of(const url::url& u) {
 }
 
 }  // namespace
-
-std::string registrable_domain(std::string_view host) {
-  // IP addresses have no domain (the URL parser writes IPv4 dotted-decimal, IPv6 in brackets);
-  // the list's "*" rule would make "0.1" of 127.0.0.1 a domain.
-  const bool ipv4 = host.find_first_not_of("0123456789.") == std::string_view::npos;
-  if (host.empty() || host.front() == '[' || ipv4) return {};
-  const std::string name(host);
-  const char* domain = psl_registrable_domain(public_suffix_list(), name.c_str());
-  return domain == nullptr ? std::string() : std::string(domain);
-}
 
 std::string_view to_string(scope_verdict verdict) noexcept {
   switch (verdict) {
@@ -89,7 +69,7 @@ struct scope::impl {
       case scope_kind::host:
         return hosts.contains(u.hostname()) ? scope_verdict::in_scope : scope_verdict::other_host;
       case scope_kind::domain: {
-        const std::string domain = registrable_domain(u.hostname());
+        const std::string domain = url::registrable_domain(u.hostname());
         const bool in = domain.empty() ? hosts.contains(u.hostname()) : domains.contains(domain);
         return in ? scope_verdict::in_scope : scope_verdict::other_domain;
       }
@@ -154,7 +134,7 @@ scope::~scope() = default;
 void scope::add_seed(const url::url& seed) {
   impl_->hosts.emplace(seed.hostname());
   if (impl_->kind == scope_kind::domain) {
-    std::string domain = registrable_domain(seed.hostname());
+    std::string domain = url::registrable_domain(seed.hostname());
     if (!domain.empty()) impl_->domains.insert(std::move(domain));
   }
   if (impl_->kind == scope_kind::prefix && impl_->prefixes_from_seeds) {

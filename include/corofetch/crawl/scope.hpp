@@ -73,11 +73,4 @@ class scope {
   std::unique_ptr<impl> impl_;
 };
 
-/// The registrable domain of `host` (an ASCII host as url::url::hostname gives it): the
-/// public suffix under the Public Suffix List plus one label, "example.co.uk" for
-/// "a.b.example.co.uk". The list is the system's newest (libpsl's psl_latest), else the one
-/// built into libpsl. "" for an IP address, a public suffix itself or a name the list cannot
-/// place. Never fails.
-[[nodiscard]] std::string registrable_domain(std::string_view host);
-
 }  // namespace corofetch::crawl

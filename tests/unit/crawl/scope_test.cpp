@@ -36,17 +36,6 @@ crawl::scope_options of(scope_kind kind) {
 
 }  // namespace
 
-TEST_CASE("registrable_domain: one label under the public suffix", "[unit]") {
-  CHECK(crawl::registrable_domain("a.b.example.co.uk") == "example.co.uk");
-  CHECK(crawl::registrable_domain("example.co.uk") == "example.co.uk");
-  CHECK(crawl::registrable_domain("www.example.com") == "example.com");
-  CHECK(crawl::registrable_domain("user.github.io") == "user.github.io");  // private section
-  CHECK(crawl::registrable_domain("co.uk").empty());                       // a suffix itself
-  CHECK(crawl::registrable_domain("127.0.0.1").empty());
-  CHECK(crawl::registrable_domain("[::1]").empty());
-  CHECK(crawl::registrable_domain("").empty());
-}
-
 TEST_CASE("scope host: the seed's host name, any scheme or port", "[unit]") {
   const auto s = make(of(scope_kind::host), {"http://www.example.com/start"});
   CHECK(s.check(u("http://www.example.com/other")) == scope_verdict::in_scope);
