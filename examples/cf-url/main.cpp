@@ -4,8 +4,9 @@
 //   cf-url --base http://h/dir/page.html ../img/a.png
 //   cf-url --json news:comp.protocols.tcp-ip
 //
-// Exit status 1 when any input is not a valid URL, else 0.
+// --json prints one JSON document, {"urls": [...]}, also on failure. Exit status in --help.
 #include <corofetch/url/url.hpp>
+#include <corofetch/version.hpp>
 
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -38,10 +40,31 @@ nlohmann::json to_json(const std::string& input, const url& u) {
           {"fragment", optional_json(u.fragment())}};
 }
 
-// One line of JSON; bytes that are not UTF-8 (a URL given as raw bytes) become U+FFFD instead of
-// an exception.
-std::string json_line(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+constexpr int exit_usage = 2;
+const char* const exit_codes_help =
+    "Exit codes:\n"
+    "  0  every URL is valid\n"
+    "  1  some URL is not (the others are still printed)\n"
+    "  2  bad usage (no URL, an unknown option, an invalid --base)";
+
+// The JSON document; bytes that are not UTF-8 (a URL given as raw bytes) become U+FFFD instead
+// of an exception.
+void print_json(const nlohmann::json& j) {
+  fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// One line on stderr; with --json, the same as a JSON document on stdout.
+int usage_error(const std::string& problem, bool json) {
+  fmt::print(stderr, "cf-url: {} (see --help)\n", problem);
+  if (json) print_json({{"error", {{"message", problem}, {"exit_code", exit_usage}}}});
+  return exit_usage;
+}
+
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--json") return true;
+  }
+  return false;
 }
 
 void print_table(const std::string& input, const url& u) {
@@ -69,37 +92,46 @@ int run(int argc, char** argv) {
   bool json = false;
   app.add_option("URL", inputs, "URLs to parse (relative ones need --base)")->required();
   app.add_option("--base", base_text, "Resolve every URL as a reference relative to this one");
-  app.add_flag("--json", json, "One JSON object a line instead of a table");
-  CLI11_PARSE(app, argc, argv);
+  app.add_flag("--json", json, "One JSON document, {\"urls\": [...]}, instead of tables");
+  app.set_version_flag("--version", std::string("cf-url ") + corofetch::version_string);
+  app.footer(exit_codes_help);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return usage_error(e.what(), wants_json(argc, argv));
+  }
 
   std::optional<url> base;
   if (!base_text.empty()) {
     auto parsed = corofetch::url::parse(base_text);
     if (!parsed) {
-      fmt::print(stderr, "cf-url: invalid --base '{}': {}\n", base_text, parsed.error().message());
-      return 1;
+      return usage_error(
+          fmt::format("invalid --base '{}': {}", base_text, parsed.error().message()), json);
     }
     base = std::move(*parsed);
   }
 
   int status = 0;
+  auto urls = nlohmann::json::array();
   for (const auto& input : inputs) {
     auto parsed = base ? corofetch::url::parse(input, *base) : corofetch::url::parse(input);
     if (!parsed) {
       status = 1;
       if (json) {
-        fmt::print("{}\n", json_line({{"input", input}, {"error", parsed.error().message()}}));
+        urls.push_back({{"input", input}, {"error", parsed.error().message()}});
       } else {
         fmt::print(stderr, "cf-url: invalid URL '{}': {}\n", input, parsed.error().message());
       }
       continue;
     }
     if (json) {
-      fmt::print("{}\n", json_line(to_json(input, *parsed)));
+      urls.push_back(to_json(input, *parsed));
     } else {
       print_table(input, *parsed);
     }
   }
+  if (json) print_json({{"urls", urls}});
   return status;
 }
 }  // namespace

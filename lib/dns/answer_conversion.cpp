@@ -7,6 +7,9 @@
 #include <corofetch/dns/detail/answer_conversion.hpp>
 #include <corofetch/dns/detail/message.hpp>
 #include <corofetch/dns/error.hpp>
+#include <corofetch/dns/response.hpp>
+
+#include "dns/full_message.hpp"
 
 #include <ares.h>
 #include <netdb.h>
@@ -326,6 +329,25 @@ int parse_cname(const input& in, std::vector<record>& out) {
   return out.empty() ? ARES_ENODATA : ARES_SUCCESS;
 }
 
+// CAA, ANY and types without a struct (RFC 3597), which c-ares 1.18.1 has no parser for: the
+// whole message read by our own reader, the CNAME chain followed from the question.
+int parse_generic(const input& in, std::vector<record>& out) {
+  auto message = read_full_message(in.message, true);
+  if (!message) return ARES_EBADRESP;
+  auto chain = follow_cnames(message->answer, message->question_name, in.type);
+  if (chain.error) return ARES_ENODATA;  // convert_answer() names the loop
+  out = std::move(chain.records);
+  return out.empty() ? ARES_ENODATA : ARES_SUCCESS;
+}
+
+// A reply with no record of the type asked whose CNAMEs go round in a circle: the name has no
+// answer at all, which is not what NODATA says (RFC 1034 3.6.2).
+bool cname_loop(std::span<const std::uint8_t> message, record_type type) {
+  auto full = read_full_message(message, true);
+  if (!full || full->answer.empty()) return false;
+  return follow_cnames(full->answer, full->question_name, type).error == errc::resolution_loop;
+}
+
 int parse_records(const input& in, std::vector<record>& out) {
   switch (in.type) {
     case record_type::a:
@@ -344,8 +366,9 @@ int parse_records(const input& in, std::vector<record>& out) {
       return parse_names(in, out);
     case record_type::cname:
       return parse_cname(in, out);
+    default:
+      return parse_generic(in, out);
   }
-  return ARES_ENOTIMP;
 }
 
 }  // namespace
@@ -406,6 +429,11 @@ answer convert_answer(std::span<const std::uint8_t> message, record_type type, i
   };
   if (ares_status != ARES_SUCCESS) {
     a.error = from_ares_status(ares_status);
+    // c-ares says ENODATA for an answer of CNAMEs only; one that goes round is no NODATA.
+    if (a.error == errc::nodata && readable && cname_loop(message, type)) {
+      a.error = errc::resolution_loop;
+      return a;
+    }
     if (is_negative(a.error)) read_negative_ttl();
     return a;
   }
@@ -426,6 +454,10 @@ answer convert_answer(std::span<const std::uint8_t> message, record_type type, i
   if (st == ARES_SUCCESS && !a.records.empty()) return a;
   a.records.clear();
   a.error = st == ARES_SUCCESS ? std::error_code(errc::nodata) : from_ares_status(st);
+  if (a.error == errc::nodata && !view.answers.empty() && cname_loop(message, type)) {
+    a.error = errc::resolution_loop;
+    return a;
+  }
   if (a.error == errc::nodata) read_negative_ttl();
   return a;
 }

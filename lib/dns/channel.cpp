@@ -1,6 +1,7 @@
 #include "dns/channel.hpp"
 
 #include <corofetch/dns/error.hpp>
+#include <corofetch/dns/root_hints.hpp>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -8,6 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,11 +59,17 @@ ares_ssize_t send_vector(ares_socket_t fd, const iovec* vec, int count, void*) {
 const ares_socket_functions socket_functions{&open_socket, &close_socket, &connect_socket,
                                              &receive_from, &send_vector};
 
-std::string server_csv(const std::vector<std::string>& servers) {
+// The servers as ares_set_servers_ports_csv() takes them, each checked first: c-ares 1.18.1
+// takes "127.0.0.1:99999" as port 34463 (the number wraps) and "[::1" as port 53.
+std::optional<std::string> server_csv(const std::vector<std::string>& servers) {
   std::string csv;
   for (const auto& s : servers) {
+    const auto endpoint = parse_server_address(s, 53);
+    if (!endpoint) return std::nullopt;
     if (!csv.empty()) csv += ',';
-    csv += s;
+    const auto address = endpoint->address();
+    csv += address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+    csv += ':' + std::to_string(endpoint->port());
   }
   return csv;
 }
@@ -128,8 +136,8 @@ result<std::unique_ptr<channel>> channel::create(const asio::any_io_executor& ex
   ch->receive_buffer_ = options.receive_buffer > 0 ? options.receive_buffer : 0;
   ares_set_socket_functions(ch->channel_, &socket_functions, &ch->receive_buffer_);
   if (!options.servers.empty()) {
-    const std::string csv = server_csv(options.servers);
-    if (ares_set_servers_ports_csv(ch->channel_, csv.c_str()) != ARES_SUCCESS)
+    const auto csv = server_csv(options.servers);
+    if (!csv || ares_set_servers_ports_csv(ch->channel_, csv->c_str()) != ARES_SUCCESS)
       return errc::bad_options;
   }
   ares_options saved{};

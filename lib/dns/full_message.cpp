@@ -29,22 +29,6 @@ void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v & 0xffU));
 }
 
-bool known_type(std::uint16_t type) noexcept {
-  switch (static_cast<record_type>(type)) {
-    case record_type::a:
-    case record_type::ns:
-    case record_type::cname:
-    case record_type::soa:
-    case record_type::ptr:
-    case record_type::mx:
-    case record_type::txt:
-    case record_type::aaaa:
-    case record_type::srv:
-      return true;
-  }
-  return false;
-}
-
 // RDATA of one record, read from [at, end) of the whole message (names in it may point
 // anywhere before, RFC 1035 4.1.4, but what they write inline must stay inside the RDATA).
 class rdata_reader {
@@ -108,6 +92,20 @@ std::optional<record_data> read_txt(rdata_reader& in) {
   return txt;
 }
 
+// RFC 8659 4.1: flags, a tag of 1 to 15 letters and digits behind its length, the value.
+std::optional<record_data> read_caa(rdata_reader& in) {
+  if (!in.fixed(2)) return std::nullopt;
+  caa_data caa;
+  caa.flags = in.bytes(1)[0];
+  const auto tag_length = in.bytes(1)[0];
+  if (tag_length == 0 || in.left() < tag_length) return std::nullopt;
+  const auto tag = in.bytes(tag_length);
+  caa.tag.assign(tag.begin(), tag.end());
+  const auto value = in.bytes(in.left());
+  caa.value.assign(value.begin(), value.end());
+  return caa;
+}
+
 std::optional<record_data> read_with_numbers(record_type type, rdata_reader& in) {
   if (type == record_type::mx) {
     if (!in.fixed(2)) return std::nullopt;
@@ -165,14 +163,34 @@ std::optional<record_data> read_rdata(record_type type, rdata_reader& in) {
     case record_type::srv:
       data = read_with_numbers(type, in);
       break;
+    case record_type::caa:
+      data = read_caa(in);
+      break;
+    default: {  // RFC 3597 3: kept as received
+      const auto bytes = in.bytes(in.left());
+      data = unknown_data{{bytes.begin(), bytes.end()}};
+      break;
+    }
   }
   if (!data || !in.at_end()) return std::nullopt;
   return data;
 }
 
-// One section of `count` records from `at`; false when malformed.
+// RFC 6891 6.1.3: the OPT record's CLASS is the payload size, its TTL the extended RCODE,
+// version and flags.
+edns_info read_edns(std::uint16_t rclass, std::uint32_t ttl, std::uint16_t length) noexcept {
+  edns_info e;
+  e.udp_payload = rclass;
+  e.extended_rcode = static_cast<std::uint8_t>(ttl >> 24U);
+  e.version = static_cast<std::uint8_t>((ttl >> 16U) & 0xffU);
+  e.flags = static_cast<std::uint16_t>(ttl & 0xffffU);
+  e.option_bytes = length;
+  return e;
+}
+
+// One section of `count` records from `at` into `out`; false when malformed.
 bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::uint16_t count,
-                  std::vector<record>& out, std::size_t& skipped) {
+                  std::vector<record>& out, full_message& message, bool keep_unknown) {
   for (std::uint16_t i = 0; i < count; ++i) {
     auto owner = read_name(m, at);
     if (!owner || m.size() - at < 10) return false;
@@ -184,8 +202,12 @@ bool read_section(std::span<const std::uint8_t> m, std::size_t& at, std::uint16_
     if (m.size() - at < length) return false;
     const std::size_t rdata = at;
     at += length;
-    if (rclass != class_in || type == type_opt || !known_type(type)) {
-      ++skipped;
+    if (type == type_opt && &out == &message.additional && !message.edns) {
+      message.edns = read_edns(rclass, raw_ttl, length);
+    }
+    const bool wanted = has_known_data(static_cast<record_type>(type)) || keep_unknown;
+    if (rclass != class_in || type == type_opt || !wanted) {
+      ++message.skipped;
       continue;
     }
     rdata_reader in(m, rdata, rdata + length);
@@ -224,7 +246,7 @@ std::optional<std::pair<std::size_t, std::size_t>> question_bytes(
 
 }  // namespace
 
-result<full_message> read_full_message(std::span<const std::uint8_t> m) {
+result<full_message> read_full_message(std::span<const std::uint8_t> m, bool keep_unknown) {
   if (m.size() < header_size) return errc::malformed_answer;
   full_message out;
   out.id = get16(m, 0);
@@ -238,28 +260,33 @@ result<full_message> read_full_message(std::span<const std::uint8_t> m) {
     if (q == 0) {
       out.question_name = std::move(*name);
       out.question_type = get16(m, at);
+      out.question_class = get16(m, at + 2);
     }
     at += 4;
   }
+  out.answer_count = get16(m, 6);
+  out.authority_count = get16(m, 8);
+  out.additional_count = get16(m, 10);
   const std::array<std::pair<std::uint16_t, std::vector<record>*>, 3> sections{{
-      {get16(m, 6), &out.answer},
-      {get16(m, 8), &out.authority},
-      {get16(m, 10), &out.additional},
+      {out.answer_count, &out.answer},
+      {out.authority_count, &out.authority},
+      {out.additional_count, &out.additional},
   }};
   for (const auto& [count, records] : sections) {
-    if (!read_section(m, at, count, *records, out.skipped)) return errc::malformed_answer;
+    if (!read_section(m, at, count, *records, out, keep_unknown)) return errc::malformed_answer;
   }
   return out;
 }
 
 result<std::vector<std::uint8_t>> make_query(std::uint16_t id, const std::string& name,
-                                             std::uint16_t type, std::uint16_t udp_payload) {
+                                             std::uint16_t type, std::uint16_t udp_payload,
+                                             bool recursion_desired) {
   std::string wire;
   if (!plain_wire_name(wire, name)) return errc::bad_name;
   std::vector<std::uint8_t> out;
   out.reserve(header_size + wire.size() + 4 + 11);
   put16(out, id);
-  put16(out, 0);  // QUERY, RD clear
+  put16(out, recursion_desired ? 0x0100 : 0);  // QUERY, RD
   put16(out, 1);
   put16(out, 0);
   put16(out, 0);

@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <utility>
 
 namespace corofetch::dns {
 namespace {
 
-constexpr std::array<std::pair<record_type, std::string_view>, 9> type_names{{
+constexpr std::array<std::pair<record_type, std::string_view>, 11> type_names{{
     {record_type::a, "A"},
     {record_type::ns, "NS"},
     {record_type::cname, "CNAME"},
@@ -18,7 +20,12 @@ constexpr std::array<std::pair<record_type, std::string_view>, 9> type_names{{
     {record_type::txt, "TXT"},
     {record_type::aaaa, "AAAA"},
     {record_type::srv, "SRV"},
+    {record_type::any, "ANY"},
+    {record_type::caa, "CAA"},
 }};
+
+// Bytes of unknown data per space-separated word: what dig (BIND 9.18) writes on one line.
+constexpr std::size_t generic_word_bytes = 28;
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -73,22 +80,88 @@ struct presenter {
   std::string operator()(const srv_data& d) const {
     return fmt::format("{} {} {} {}", d.priority, d.weight, d.port, fully_qualified(d.target));
   }
+  std::string operator()(const caa_data& d) const {
+    std::string out = fmt::format("{} {} ", d.flags, d.tag);
+    append_character_string(out, d.value);
+    return out;
+  }
+  std::string operator()(const unknown_data& d) const {
+    std::string out = fmt::format("\\# {}", d.rdata.size());
+    for (std::size_t i = 0; i < d.rdata.size(); ++i) {
+      if (i % generic_word_bytes == 0) out += ' ';
+      fmt::format_to(std::back_inserter(out), "{:02X}", d.rdata[i]);
+    }
+    return out;
+  }
 };
+
+// RFC 3597 5: "TYPE" and the decimal number, 1 to 65535.
+std::optional<record_type> parse_type_number(std::string_view text) noexcept {
+  if (text.size() < 5 || !iequals(text.substr(0, 4), "TYPE")) return std::nullopt;
+  const auto digits = text.substr(4);
+  std::uint16_t number = 0;
+  const auto* end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, number);
+  if (ec != std::errc{} || ptr != end || number == 0 || digits.front() == '+') return std::nullopt;
+  return static_cast<record_type>(number);
+}
+
+bool same_name(std::string_view a, std::string_view b) noexcept {
+  if (a.ends_with('.')) a.remove_suffix(1);
+  if (b.ends_with('.')) b.remove_suffix(1);
+  return iequals(a, b);
+}
+
+// a goes before b in a run of one owner's MX or SRV records.
+bool tried_first(const record& a, const record& b) noexcept {
+  if (const auto* x = std::get_if<mx_data>(&a.data)) {
+    return x->preference < std::get<mx_data>(b.data).preference;
+  }
+  const auto& x = std::get<srv_data>(a.data);
+  const auto& y = std::get<srv_data>(b.data);
+  if (x.priority != y.priority) return x.priority < y.priority;
+  return x.weight > y.weight;
+}
+
+bool sortable(const record& r) noexcept {
+  return std::holds_alternative<mx_data>(r.data) || std::holds_alternative<srv_data>(r.data);
+}
 
 }  // namespace
 
-std::string_view to_string(record_type type) noexcept {
+std::string to_string(record_type type) {
   for (const auto& [t, name] : type_names) {
-    if (t == type) return name;
+    if (t == type) return std::string(name);
   }
-  return "TYPE?";
+  return fmt::format("TYPE{}", static_cast<unsigned>(type));
 }
 
 std::optional<record_type> parse_record_type(std::string_view text) noexcept {
   for (const auto& [t, name] : type_names) {
     if (iequals(text, name)) return t;
   }
-  return std::nullopt;
+  return parse_type_number(text);
+}
+
+bool has_known_data(record_type type) noexcept {
+  return type != record_type::any &&
+         std::any_of(type_names.begin(), type_names.end(),
+                     [type](const auto& entry) { return entry.first == type; });
+}
+
+void sort_by_preference(std::vector<record>& records) {
+  auto run = records.begin();
+  while (run != records.end()) {
+    auto end = std::next(run);
+    if (sortable(*run)) {
+      while (end != records.end() && end->type == run->type && sortable(*end) &&
+             same_name(end->name, run->name)) {
+        ++end;
+      }
+      std::stable_sort(run, end, tried_first);
+    }
+    run = end;
+  }
 }
 
 std::string fully_qualified(std::string_view name) {

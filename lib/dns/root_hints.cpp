@@ -88,7 +88,11 @@ result<asio::ip::udp::endpoint> parse_server_address(std::string_view text,
                                                      std::uint16_t default_port) {
   std::string_view host = text;
   std::string_view port_text;
-  if (text.starts_with('[')) {  // "[v6]" or "[v6]:port"
+  if (const auto hash = text.find('#'); hash != std::string_view::npos) {  // dig's ADDR#PORT
+    host = text.substr(0, hash);
+    port_text = text.substr(hash + 1);
+    if (port_text.empty() || host.starts_with('[')) return errc::bad_options;
+  } else if (text.starts_with('[')) {  // "[v6]" or "[v6]:port"
     const auto close = text.find(']');
     if (close == std::string_view::npos) return errc::bad_options;
     host = text.substr(1, close - 1);

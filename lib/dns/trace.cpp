@@ -42,11 +42,6 @@ std::string_view to_string(step_outcome outcome) noexcept {
   return "failed";
 }
 
-std::string to_dig_line(const record& r) {
-  return fmt::format("{}\t{}\tIN\t{}\t{}", fully_qualified(r.name), r.ttl, to_string(r.type),
-                     to_presentation(r.data));
-}
-
 std::string to_dig_trace(const trace_step& step) {
   std::string out;
   auto to = std::back_inserter(out);

@@ -43,7 +43,8 @@ struct resolved_endpoint {
 /// How the resolver talks to DNS (resolv.conf's settings, plus the c-ares traps of
 /// ../shared/BENCHMARKING.md handled).
 struct resolver_options {
-  /// Servers as "address[:port]" ("127.0.0.1:5353", "[::1]:53"); empty: /etc/resolv.conf's.
+  /// Servers as parse_server_address() reads them ("127.0.0.1:5353", "127.0.0.1#5353",
+  /// "[::1]:53"); empty: /etc/resolv.conf's. A bad address or port is errc::bad_options.
   std::vector<std::string> servers;
   /// Time for one try; c-ares doubles it on each round over the servers.
   std::chrono::milliseconds timeout{2000};
@@ -127,11 +128,12 @@ class resolver {
                      CompletionToken&& token);
 
   /// The records of `type` for `name` (RFC 1035 3.2, 4.1), each with its TTL: MX sorted by
-  /// preference (lowest first), PTR from reverse_name(). Search domains apply to relative names
-  /// (a trailing dot makes a name absolute). Errors: errc::nxdomain, nodata (with the negative
-  /// TTL cached, RFC 2308), servfail, refused, timeout, bad_name, malformed_answer,
-  /// connection_refused. Cancellation: the waiter completes at once with
-  /// asio::error::operation_aborted; a query c-ares already sent runs on (c-ares 1.18.1 cannot
+  /// preference (lowest first), PTR from reverse_name(); CAA, ANY and a type by number (RFC
+  /// 3597, as unknown_data) too. Search domains apply to relative names (a trailing dot makes a
+  /// name absolute). Errors: errc::nxdomain, nodata (with the negative TTL cached, RFC 2308),
+  /// resolution_loop (the answer's CNAMEs go round in a circle), servfail, refused, timeout,
+  /// bad_name, malformed_answer, connection_refused. Cancellation: the waiter completes at once
+  /// with asio::error::operation_aborted; a query c-ares already sent runs on (c-ares 1.18.1 cannot
   /// cancel one query) and its answer still fills the cache, one not yet sent is dropped.
   [[nodiscard]] asio::awaitable<result<std::vector<record>>> async_query(std::string name,
                                                                          record_type type);

@@ -24,9 +24,10 @@ inline constexpr std::string_view default_root_hints_file = "/usr/share/dns/root
 /// parse_root_hints() of the file at `path`; errc::bad_options when it cannot be read.
 [[nodiscard]] result<delegation> read_root_hints(const std::string& path, bool with_ipv6 = false);
 
-/// A server given as "ADDR", "ADDR:PORT", or for IPv6 "[ADDR]:PORT" or a bare "ADDR" (a
-/// literal, no name lookup), `default_port` when no port is written. errc::bad_options for
-/// anything else, or port 0.
+/// A server given as "ADDR", "ADDR:PORT", "ADDR#PORT" (as dig writes a server, any address),
+/// or for IPv6 "[ADDR]:PORT" or a bare "ADDR" (a literal, no name lookup), `default_port` when
+/// no port is written. errc::bad_options for anything else: a port over 65535 or 0, an
+/// unclosed bracket.
 [[nodiscard]] result<asio::ip::udp::endpoint> parse_server_address(std::string_view text,
                                                                    std::uint16_t default_port);
 

@@ -69,7 +69,9 @@ struct trace_step {
 /// name server address it looks for. Ends with a newline.
 [[nodiscard]] std::string to_dig_trace(const trace_step& step);
 
-/// One record as dig prints it: "name.\tTTL\tIN\tTYPE\tdata" (no newline).
+/// One record as dig prints it: the owner name, then the TTL, class, type and data at dig's
+/// columns 24, 32, 40 and 48 (8-wide tabs up to each, one space when the line is already past
+/// it): "www.example.\t\t300\tIN\tA\t192.0.2.1" (no newline).
 [[nodiscard]] std::string to_dig_line(const record& r);
 
 }  // namespace corofetch::dns

@@ -96,14 +96,19 @@ struct question {
   [[nodiscard]] std::string answer_type() const { return reverse() ? "PTR" : type; }
 };
 
-std::vector<rr> dig_answer(const real_dns_server& server, const question& q) {
+// dig's answer section: a CNAME chain, then the records of the type asked.
+std::vector<rr> dig_section(const real_dns_server& server, const question& q) {
   auto r = run_process({dig_path, "@" + server.address(), "-p", std::to_string(server.port()),
                         "+norecurse", "+tries=2", "+time=2", "+noall", "+answer", q.name, q.type},
                        20s);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  // A CNAME chain is part of dig's answer section; cf-lookup gives the records of the type asked.
-  auto records = parse_lines(r.out);
+  return parse_lines(r.out);
+}
+
+// The records of the type asked only: cf-lookup --json's "records".
+std::vector<rr> dig_answer(const real_dns_server& server, const question& q) {
+  auto records = dig_section(server, q);
   std::erase_if(records, [&](const rr& x) { return x.type != q.answer_type(); });
   return records;
 }
@@ -117,11 +122,18 @@ std::string dig_status(const real_dns_server& server, const std::string& name,
   return at == std::string::npos ? "" : r.out.substr(at + 8, r.out.find(',', at) - at - 8);
 }
 
+// cf-lookup as dig +noall +answer (its text is then dig's answer section), or with --json.
 process_result cf_lookup(const real_dns_server& server, std::vector<std::string> args) {
-  std::vector<std::string> argv{example_tool("cf-lookup")};
+  std::vector<std::string> argv{example_tool("cf-lookup"), "+norecurse", "+noall", "+answer"};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--server=" + server.endpoint());
   return run_process(argv, 30s);
+}
+
+// The one JSON document's objects, one per name.
+std::vector<json> queries(const std::string& out) {
+  const auto doc = json::parse(out);
+  return doc.at("queries").get<std::vector<json>>();
 }
 
 std::vector<std::string> cf_args(const question& q) {
@@ -161,14 +173,15 @@ TEST_CASE("cf-lookup's answers equal dig's for every record type", "[system][dns
     INFO("type " << g.type << "\nnsd log:\n" << nsd.log());
     const bool reverse = g.type == "PTR";
     std::vector<std::vector<rr>> expected;
-    std::vector<rr> all_expected;
+    std::vector<rr> all_expected;  // whole answer sections
     std::vector<std::string> args;
     if (!reverse) args = {"-t", g.type};
     for (const auto& name : g.names) {
       const question q = reverse ? question{"-x", name} : question{name, g.type};
       expected.push_back(dig_answer(nsd, q));
       REQUIRE_FALSE(expected.back().empty());
-      all_expected.insert(all_expected.end(), expected.back().begin(), expected.back().end());
+      const auto section = dig_section(nsd, q);
+      all_expected.insert(all_expected.end(), section.begin(), section.end());
       if (reverse) args.emplace_back("-x");
       args.push_back(name);
     }
@@ -182,10 +195,10 @@ TEST_CASE("cf-lookup's answers equal dig's for every record type", "[system][dns
     auto js = cf_lookup(nsd, args);
     INFO("cf-lookup --json stdout:\n" << js.out << "stderr:\n" << js.err);
     CHECK(js.exit_code == 0);
-    const auto lines = split_lines(js.out);
-    REQUIRE(lines.size() == g.names.size());
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      const auto object = json::parse(lines[i]);
+    const auto objects = queries(js.out);
+    REQUIRE(objects.size() == g.names.size());
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      const auto& object = objects[i];
       CHECK(object.at("type") == g.type);
       if (!reverse) CHECK(object.at("name") == g.names[i]);
       REQUIRE(object.contains("records"));
@@ -219,12 +232,16 @@ TEST_CASE("a CNAME is followed to the records of the type asked, as dig shows th
   REQUIRE_REAL_SERVER_AND_DIG();
   real_dns_server nsd(example_zones());
   const question q{"alias.example.test", "A"};
-  const auto expected = dig_answer(nsd, q);
-  REQUIRE(expected.size() == 2);
+  const auto expected = dig_section(nsd, q);
+  REQUIRE(expected.size() == 3);  // the CNAME, then two A records
   auto r = cf_lookup(nsd, cf_args(q));
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK(sorted(parse_lines(r.out)) == sorted(expected));
+  CHECK(parse_lines(r.out) == expected);
+  auto js = cf_lookup(nsd, {"--json", "alias.example.test"});
+  const auto object = queries(js.out).at(0);
+  CHECK(object.at("cnames").size() == 1);
+  CHECK(object.at("records").size() == 2);
 }
 
 TEST_CASE("cf-lookup reports NXDOMAIN, NODATA and REFUSED as dig sees them, with its exit status",
@@ -236,13 +253,13 @@ TEST_CASE("cf-lookup reports NXDOMAIN, NODATA and REFUSED as dig sees them, with
     CHECK(dig_status(nsd, "nope.example.test", "A") == "NXDOMAIN");
     auto r = cf_lookup(nsd, {"--json", "nope.example.test"});
     CHECK(r.exit_code == 1);
-    REQUIRE(split_lines(r.out).size() == 1);
-    auto object = json::parse(split_lines(r.out)[0]);
+    REQUIRE(queries(r.out).size() == 1);
+    auto object = queries(r.out)[0];
     CHECK(object.at("name") == "nope.example.test");
     CHECK(object.at("type") == "A");
     CHECK(object.at("error") == "NXDOMAIN");
     CHECK_FALSE(object.contains("records"));
-    auto text = cf_lookup(nsd, {"nope.example.test"});
+    auto text = cf_lookup(nsd, {"nope.example.test", "+short"});
     CHECK(text.exit_code == 1);
     CHECK(text.out.empty());
     CHECK(text.err.find("NXDOMAIN") != std::string::npos);
@@ -252,23 +269,23 @@ TEST_CASE("cf-lookup reports NXDOMAIN, NODATA and REFUSED as dig sees them, with
     CHECK(dig_answer(nsd, {"v4only.example.test", "AAAA"}).empty());
     auto r = cf_lookup(nsd, {"--json", "-t", "AAAA", "v4only.example.test"});
     CHECK(r.exit_code == 1);
-    REQUIRE(split_lines(r.out).size() == 1);
-    CHECK(json::parse(split_lines(r.out)[0]).at("error") == "NODATA");
+    REQUIRE(queries(r.out).size() == 1);
+    CHECK(queries(r.out)[0].at("error") == "NODATA");
   }
   SECTION("REFUSED for a name outside NSD's zones: exit 2") {
     CHECK(dig_status(nsd, "outside.invalid", "A") == "REFUSED");
     auto r = cf_lookup(nsd, {"--json", "outside.invalid."});
     CHECK(r.exit_code == 2);
-    REQUIRE(split_lines(r.out).size() == 1);
-    CHECK(json::parse(split_lines(r.out)[0]).at("error") == "REFUSED");
+    REQUIRE(queries(r.out).size() == 1);
+    CHECK(queries(r.out)[0].at("error") == "REFUSED");
   }
   SECTION("several names: the answered ones printed, exit 1 for the missing one") {
     auto r = cf_lookup(nsd, {"--json", "www.example.test", "nope.example.test"});
     CHECK(r.exit_code == 1);
-    const auto lines = split_lines(r.out);
-    REQUIRE(lines.size() == 2);
-    CHECK(json::parse(lines[0]).at("records").size() == 2);
-    CHECK(json::parse(lines[1]).at("error") == "NXDOMAIN");
+    const auto objects = queries(r.out);
+    REQUIRE(objects.size() == 2);
+    CHECK(objects[0].at("records").size() == 2);
+    CHECK(objects[1].at("error") == "NXDOMAIN");
   }
 }
 
@@ -279,7 +296,7 @@ TEST_CASE("cf-lookup takes --server before the names, as dig users write it", "[
                                   std::vector<std::string>{"--server=" + nsd.endpoint()}}) {
     std::vector<std::string> argv{example_tool("cf-lookup")};
     argv.insert(argv.end(), server_args.begin(), server_args.end());
-    argv.insert(argv.end(), {"www.example.test", "mx1.example.test"});
+    argv.insert(argv.end(), {"www.example.test", "mx1.example.test", "+noall", "+answer"});
     auto r = run_process(argv, 30s);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);

@@ -310,7 +310,7 @@ TEST_CASE("cf-lookup --trace passes over a lame server and finds servers without
   auto r = cf_trace({"--json", "www.lame.test"});
   INFO("cf-lookup:\n" << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  const auto object = json::parse(r.out);
+  const auto object = json::parse(r.out).at("queries").at(0);
   REQUIRE(object.at("records").size() == 1);
   const auto& rec = object["records"][0];
   CHECK(normalized(split_lines(dig.out).at(0)) ==
@@ -342,10 +342,10 @@ TEST_CASE("cf-lookup --trace remembers delegations: the next name starts below t
   auto r = cf_trace({"--json", "www.example.test", "mail.example.test"});
   INFO("cf-lookup:\n" << r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  const auto lines = split_lines(r.out);
-  REQUIRE(lines.size() == 2);
-  const auto first = json::parse(lines[0]);
-  const auto second = json::parse(lines[1]);
+  const auto queries = json::parse(r.out).at("queries");
+  REQUIRE(queries.size() == 2);
+  const auto first = queries[0];
+  const auto second = queries[1];
   CHECK(first.at("steps").size() == 4);
   REQUIRE(second.at("steps").size() == 1);
   CHECK(second["steps"][0].at("zone") == "example.test.");
@@ -363,4 +363,18 @@ TEST_CASE("cf-lookup --trace rejects a root server that is not ADDR[:PORT]",
     CHECK(r.out.empty());
     CHECK(split_lines(r.err).size() == 1);
   }
+}
+
+TEST_CASE("+trace, as dig users write it, is --trace; with +trace, @SERVER is the root",
+          "[system][dns][iterative]") {
+  REQUIRE_NSD_AND_DIG();
+  const auto long_form = cf_trace({"www.example.test", "A"});
+  REQUIRE(long_form.exit_code == 0);
+  const auto dig_form = run_process(
+      {example_tool("cf-lookup"), "@" + hierarchy().root(), "www.example.test", "A", "+trace"},
+      20s);
+  INFO("cf-lookup +trace:\n" << dig_form.out << dig_form.err);
+  CHECK(dig_form.exit_code == 0);
+  CHECK(parse_trace(dig_form.out).steps == parse_trace(long_form.out).steps);
+  CHECK(parse_trace(dig_form.out).answer == parse_trace(long_form.out).answer);
 }

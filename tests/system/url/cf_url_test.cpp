@@ -17,8 +17,8 @@ json run_json(const std::vector<std::string>& urls, int expected_exit = 0) {
   const auto result = run_process(argv);
   INFO(result.err);
   REQUIRE(result.exit_code == expected_exit);
-  json lines = json::array();
-  for (const auto& line : split_lines(result.out)) lines.push_back(json::parse(line));
+  // One document: {"urls": [...]}, one object per URL.
+  const json lines = json::parse(result.out).at("urls");
   REQUIRE(lines.size() == urls.size());
   return lines;
 }
@@ -60,12 +60,12 @@ TEST_CASE("cf-url --base resolves relative references", "[system][url]") {
                                    "http://www.lab.cyber.co.kr/dir/page.html?x#y", "../img/a.png",
                                    "?q=1", "#top", "//other.example/"});
   REQUIRE(result.exit_code == 0);
-  const auto lines = split_lines(result.out);
+  const auto lines = json::parse(result.out).at("urls");
   REQUIRE(lines.size() == 4);
-  CHECK(json::parse(lines[0])["href"] == "http://www.lab.cyber.co.kr/img/a.png");
-  CHECK(json::parse(lines[1])["href"] == "http://www.lab.cyber.co.kr/dir/page.html?q=1");
-  CHECK(json::parse(lines[2])["href"] == "http://www.lab.cyber.co.kr/dir/page.html?x#top");
-  CHECK(json::parse(lines[3])["href"] == "http://other.example/");
+  CHECK(lines[0]["href"] == "http://www.lab.cyber.co.kr/img/a.png");
+  CHECK(lines[1]["href"] == "http://www.lab.cyber.co.kr/dir/page.html?q=1");
+  CHECK(lines[2]["href"] == "http://www.lab.cyber.co.kr/dir/page.html?x#top");
+  CHECK(lines[3]["href"] == "http://other.example/");
 }
 
 TEST_CASE("cf-url reports invalid URLs and exits 1, keeping the valid ones", "[system][url]") {
@@ -95,5 +95,30 @@ TEST_CASE("cf-url prints a readable table and one clear error line", "[system][u
   CHECK(bad.err.rfind("cf-url: invalid URL 'no scheme here': ", 0) == 0);
 
   const auto usage = run_process({example_tool("cf-url")});
-  CHECK(usage.exit_code != 0);
+  CHECK(usage.exit_code == 2);
+}
+
+TEST_CASE("cf-url: --version, --help with exit codes, bad usage exits 2 with one line",
+          "[system][url]") {
+  const auto version = run_process({example_tool("cf-url"), "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("cf-url ", 0) == 0);
+  CHECK(split_lines(version.out).size() == 1);
+  const auto help = run_process({example_tool("cf-url"), "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("Exit codes:") != std::string::npos);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"--no-such-option", "http://h/"}, {"--base", "not a url", "x"}, {"--base"}}) {
+    std::vector<std::string> argv{example_tool("cf-url")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run_process(argv);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(split_lines(r.err).size() == 1);
+    argv.push_back("--json");
+    const auto js = run_process(argv);
+    CHECK(js.exit_code == 2);
+    CHECK(json::parse(js.out).at("error").at("exit_code") == 2);
+  }
 }
