@@ -1,0 +1,668 @@
+// cf-crawl: a polite web crawler over corofetch::crawl::crawler. robots.txt is fetched and
+// obeyed per origin (RFC 9309), each host gets at most --per-host requests at once and
+// --delay between two starts, links are followed within the scope and the depth; every URL
+// that ends is one line on stdout, one JSON object in --jsonl, and a request and a response
+// record in --warc (WARC 1.1). --state FILE keeps the frontier on disk: a crawl killed in
+// the middle goes on where it stopped when run again with the same flags.
+//
+//   cf-crawl http://127.0.0.1:8080/
+//   cf-crawl --depth 2 --jsonl pages.jsonl --warc site.warc.gz http://127.0.0.1:8080/
+//   cf-crawl --resolve site.test:8080:127.0.0.1 --per-host 8 --delay 0 --state crawl.state
+//            --jsonl pages.jsonl http://site.test:8080/
+//
+// Exit status: 0 when the crawl ended and every URL fetched answered below 400, 1 when some
+// failed (no response, or a 4xx or 5xx status) or the crawl could not go on (a state file or
+// output that cannot be written), 2 on bad usage, 130 when interrupted (after a graceful stop).
+#include <corofetch/client/error.hpp>
+#include <corofetch/crawl/crawler.hpp>
+#include <corofetch/crawl/error.hpp>
+#include <corofetch/crawl/warc.hpp>
+#include <corofetch/url/error.hpp>
+#include <corofetch/version.hpp>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace {
+
+namespace client = corofetch::client;
+namespace crawl = corofetch::crawl;
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr int exit_ok = 0;
+constexpr int exit_failed = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_interrupted = 130;
+
+int fail(const std::string& message, int code = exit_usage) {
+  std::fprintf(stderr, "cf-crawl: %s\n", message.c_str());
+  return code;
+}
+
+struct cli {
+  std::vector<std::string> seeds;
+  std::string scope = "host";
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::optional<std::uint32_t> depth;
+  std::optional<std::uint64_t> max_pages;
+  std::size_t per_host = 2;
+  double delay = 0.5;
+  std::size_t concurrency = 256;
+  std::uint16_t retries = 2;
+  double max_time = 0;
+  std::string user_agent;
+  bool no_robots = false;
+  bool sitemaps = false;
+  std::vector<std::string> sitemap_urls;
+  std::string jsonl;
+  bool report_skipped = false;
+  std::string warc;
+  std::string state;
+  std::vector<std::string> resolves;
+  std::vector<std::string> dns_servers;
+  std::string cacert;
+  bool insecure = false;
+  bool json = false;
+  bool quiet = false;
+};
+
+std::string human_bytes(std::uint64_t n) {
+  if (n < 1024) return fmt::format("{} B", n);
+  if (n < std::uint64_t{1024} * 1024)
+    return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
+  if (n < std::uint64_t{1024} * 1024 * 1024) {
+    return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024.0 * 1024));
+  }
+  return fmt::format("{:.2f} GiB", static_cast<double>(n) / (1024.0 * 1024 * 1024));
+}
+
+double ms(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+double seconds(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+std::chrono::milliseconds from_seconds(double s) {
+  return std::chrono::milliseconds(std::llround(s * 1000));
+}
+
+// What went wrong with a URL, in words: the client's detail when it has one.
+std::string error_text(const crawl::crawl_page& p) {
+  return p.error_detail.empty() ? p.error.message() : p.error_detail;
+}
+
+// --- options ------------------------------------------------------------------------------
+
+std::optional<std::string> client_settings(const cli& c, client::client_options& o) {
+  o.tls.ca_file = c.cacert;
+  o.tls.insecure_skip_verify = c.insecure;
+  o.resolver.servers = c.dns_servers;
+  for (const std::string& r : c.resolves) {
+    auto ov = client::parse_resolve_override(r);
+    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
+    o.resolve_overrides.push_back(std::move(*ov));
+  }
+  if (!c.user_agent.empty()) o.user_agent = c.user_agent;
+  return std::nullopt;
+}
+
+std::optional<std::string> crawl_settings(const cli& c, crawl::crawl_options& o) {
+  if (c.concurrency == 0) return std::string("--concurrency must be at least 1");
+  if (c.per_host == 0) return std::string("--per-host must be at least 1");
+  if (!(c.delay >= 0) || c.delay > 86400) return std::string("--delay must be 0 to 86400 seconds");
+  if (!(c.max_time >= 0)) return std::string("--max-time must not be negative");
+  if (c.max_pages && *c.max_pages == 0) return std::string("--max-pages must be at least 1");
+  o.concurrency = c.concurrency;
+  o.politeness.per_host = c.per_host;
+  o.politeness.delay = from_seconds(c.delay);
+  o.retry.max_retries = c.retries;
+  if (c.scope == "domain") {
+    o.scope.kind = crawl::scope_kind::domain;
+  } else if (c.scope == "prefix") {
+    o.scope.kind = crawl::scope_kind::prefix;
+  } else if (c.scope == "any") {
+    o.scope.kind = crawl::scope_kind::any;
+  } else {
+    o.scope.kind = crawl::scope_kind::host;
+  }
+  o.scope.include = c.include;
+  o.scope.exclude = c.exclude;
+  o.max_depth = c.depth;
+  o.max_pages = c.max_pages;
+  o.user_agent = c.user_agent;
+  o.obey_robots = !c.no_robots;
+  o.use_sitemaps = c.sitemaps;
+  o.sitemaps = c.sitemap_urls;
+  o.report_skipped = c.report_skipped;
+  // robots.txt fetches are archived too, as crawlers' WARCs hold them.
+  o.report_robots = !c.warc.empty();
+  if (c.max_time > 0) o.fetch.timeouts.total = from_seconds(c.max_time);
+  o.state_file = c.state;
+  return std::nullopt;
+}
+
+// A usage error (exit 2) from the crawler: a seed, a regular expression or a scope it refused.
+bool is_usage_error(std::error_code ec) {
+  return ec == crawl::errc::invalid_options || ec.category() == corofetch::url::url_category();
+}
+
+// --- JSONL --------------------------------------------------------------------------------
+
+// One JSON object per line, each written with one write(2) as the URL ends, before the crawler
+// records the URL as finished in its state file: a SIGKILL loses no line of a finished URL.
+// When a crawl resumes, the lines already written are read first (a torn last line is cut
+// off), and a URL reported again (it was in flight at the kill, and is fetched again) does not
+// get a second line.
+class jsonl_output {
+ public:
+  // Opens `path`: afresh, or (resume) keeping its lines. Throws std::runtime_error.
+  jsonl_output(const std::string& path, bool resume) : path_(path) {
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    if (resume) {
+      read_written();
+      flags |= O_APPEND;
+    } else {
+      flags |= O_TRUNC;
+    }
+    fd_ = ::open(path.c_str(), flags, 0644);
+    if (fd_ < 0) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
+  }
+  ~jsonl_output() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  jsonl_output(const jsonl_output&) = delete;
+  jsonl_output& operator=(const jsonl_output&) = delete;
+
+  // Writes `line` unless a line for `key` was written by the run this one resumes.
+  void write(const std::string& key, const json& line) {
+    if (!written_.empty() && written_.contains(key)) return;
+    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
+    text += '\n';
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw std::runtime_error(fmt::format("write {}: {}", path_, std::strerror(errno)));
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+  // The key of a line: its URL, and whether it reports a skip.
+  static std::string key_of(std::string_view url, bool skipped) {
+    return std::string(skipped ? "s " : "f ") + std::string(url);
+  }
+
+ private:
+  void read_written() {
+    std::error_code ec;
+    if (!fs::exists(path_, ec)) return;
+    std::FILE* in = std::fopen(path_.c_str(), "rb");
+    if (in == nullptr) throw std::runtime_error(fmt::format("{}: {}", path_, std::strerror(errno)));
+    std::string text;
+    char buffer[65536];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) text.append(buffer, n);
+    std::fclose(in);
+    const std::size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+    if (complete < text.size()) fs::resize_file(path_, complete);  // a line torn by a kill
+    std::size_t from = 0;
+    while (from < complete) {
+      const std::size_t end = text.find('\n', from);
+      const json line =
+          json::parse(text.begin() + static_cast<std::ptrdiff_t>(from),
+                      text.begin() + static_cast<std::ptrdiff_t>(end), nullptr, false);
+      from = end + 1;
+      if (!line.is_object() || !line.contains("url") || !line["url"].is_string()) continue;
+      written_.insert(key_of(line["url"].get<std::string>(), line.contains("skipped")));
+    }
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  std::unordered_set<std::string> written_;
+};
+
+json page_line(const crawl::crawl_page& p) {
+  std::size_t followed = 0;
+  for (const auto& link : p.links) followed += link.verdict == crawl::link_verdict::follow;
+  json j = {{"url", p.url},
+            {"final_url", std::string(p.final_url())},
+            {"status", p.status() == 0 ? json() : json(p.status())},
+            {"depth", p.depth},
+            {"referrer", p.referrer.empty() ? json() : json(p.referrer)},
+            {"content_type", p.content_type.empty() ? json() : json(p.content_type)},
+            {"bytes", p.response.body_bytes},
+            {"links", p.links.size()},
+            {"followed", followed},
+            {"ms", std::round(ms(p.elapsed) * 1000) / 1000},
+            {"error", p.error ? json(error_text(p)) : json()}};
+  if (p.attempts > 1) j["attempts"] = p.attempts;
+  if (p.purpose == crawl::fetch_purpose::sitemap) j["kind"] = "sitemap";
+  if (p.noindex) j["noindex"] = true;
+  return j;
+}
+
+json skip_line(const crawl::crawl_page& p) {
+  return {{"url", p.url},
+          {"depth", p.depth},
+          {"referrer", p.referrer.empty() ? json() : json(p.referrer)},
+          {"skipped", std::string(crawl::to_string(p.skipped))},
+          {"reason", p.skip_detail}};
+}
+
+// --- WARC ---------------------------------------------------------------------------------
+
+// The response head as a WARC record holds it. The client parses the head with llhttp and
+// keeps its parts (version, status, reason, the fields in the order received), not the bytes
+// that came: the head is written again from them, one "name: value" line per field line
+// received. It differs from the wire only in the spacing around values; the body the client
+// hands over is dechunked (and decoded when the client undid gzip or deflate), which the WARC
+// writer states by fixing Content-Length and dropping the codings it no longer holds.
+std::string response_head(const client::response& r) {
+  std::string h = fmt::format("HTTP/{}.{} {} {}\r\n", r.version.major_version,
+                              r.version.minor_version, r.status, r.reason);
+  for (const auto f : r.fields) {
+    h.append(f.name).append(": ").append(f.value).append("\r\n");
+  }
+  h += "\r\n";
+  return h;
+}
+
+// WARC-Truncated (WARC 1.1 5.15) for a response that came but whose body did not end well.
+std::string_view truncation(std::error_code ec) {
+  if (!ec || ec.category() != client::client_category()) return {};
+  if (ec == client::errc::body_too_large) return "length";
+  if (ec == client::errc::body_idle_timeout || ec == client::errc::total_timeout) return "time";
+  return "disconnect";
+}
+
+class warc_output {
+ public:
+  warc_output(const std::string& path, bool resume, const cli& c, const std::string& ua) {
+    crawl::warc_writer_options o;
+    o.mode = resume ? crawl::warc_open_mode::append : crawl::warc_open_mode::truncate;
+    o.info_fields = {{"robots", c.no_robots ? "ignore" : "classic"},
+                     {"http-header-user-agent", ua},
+                     {"description", "cf-crawl " + fmt::format("{}", fmt::join(c.seeds, " "))}};
+    std::string detail;
+    auto opened = crawl::warc_writer::open(path, o, &detail);
+    if (!opened) throw std::runtime_error(detail.empty() ? opened.error().message() : detail);
+    writer_.emplace(std::move(*opened));
+  }
+
+  // Archives the exchange of a URL that got a response; nothing for one that did not.
+  void write(const crawl::crawl_page& p) {
+    if (p.status() == 0 || p.request_head.empty()) return;
+    const client::response& r = p.response;
+    head_ = response_head(r);
+    address_.clear();
+    if (r.connection_id != 0) address_ = r.remote.address().to_string();
+    crawl::warc_exchange e;
+    e.target_uri = p.url;
+    e.ip_address = address_;
+    e.date = p.fetched_at;
+    e.request_head = p.request_head;
+    e.response_head = head_;
+    e.response_body = r.body;
+    e.response_body_form = r.decoded ? crawl::body_form::decoded : crawl::body_form::dechunked;
+    e.truncated = truncation(p.error);
+    auto written = writer_->write_exchange(e);
+    if (!written) {
+      const std::string& detail = writer_->error_detail();
+      throw std::runtime_error(detail.empty() ? written.error().message() : detail);
+    }
+  }
+
+  void close() {
+    if (writer_ && writer_->close()) throw std::runtime_error(writer_->error_detail());
+  }
+
+ private:
+  std::optional<crawl::warc_writer> writer_;
+  std::string head_;
+  std::string address_;
+};
+
+// --- what the terminal shows ----------------------------------------------------------------
+
+void print_page(const crawl::crawl_page& p) {
+  if (p.skipped != crawl::skip_reason::none) {
+    std::printf("skip %10s %10s  %s  (%s: %s)\n", "", "", p.url.c_str(),
+                std::string(crawl::to_string(p.skipped)).c_str(), p.skip_detail.c_str());
+    return;
+  }
+  const std::string status = p.status() == 0 ? std::string("ERR") : std::to_string(p.status());
+  std::printf("%-4s %10s %8.1f ms  %s%s%s\n", status.c_str(),
+              human_bytes(p.response.body_bytes).c_str(), ms(p.elapsed), p.url.c_str(),
+              p.error ? "  " : "", p.error ? error_text(p).c_str() : "");
+}
+
+std::uint64_t ended(const crawl::crawl_progress& p) {
+  return p.fetched + p.failed;
+}
+
+double rate(const crawl::crawl_progress& p) {
+  const double s = seconds(p.elapsed);
+  return s > 0 ? static_cast<double>(ended(p)) / s : 0;
+}
+
+// The live line: redrawn in place on stderr (a terminal) at most four times a second.
+void draw_status(const crawl::crawl_progress& p) {
+  fmt::print(stderr,
+             "\r\033[K  {} pages  {} queued  {} in flight  {} hosts  {:.1f} pages/s  {} errors",
+             ended(p), p.queued, p.in_flight, p.hosts, rate(p), p.failed + p.http_errors);
+}
+
+asio::awaitable<void> redraw_status(asio::steady_timer& timer, const crawl::crawler& crawler) {
+  for (;;) {
+    timer.expires_after(std::chrono::milliseconds(250));
+    auto [ec] = co_await timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    draw_status(crawler.progress());
+    std::fflush(stderr);
+  }
+}
+
+struct outcome {
+  std::optional<crawl::crawl_summary> summary;
+  crawl::crawl_progress progress;
+  std::error_code error;
+  std::string error_detail;
+  bool interrupted = false;
+};
+
+// The process's peak resident set, for the memory a crawl took.
+long max_rss_kib() {
+  rusage usage{};
+  return ::getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
+}
+
+json summary_json(const outcome& o, int exit_code) {
+  const crawl::crawl_progress& p = o.progress;
+  json j = {{"pages", ended(p)},
+            {"fetched", p.fetched},
+            {"failed", p.failed},
+            {"http_errors", p.http_errors},
+            {"skipped", p.skipped},
+            {"retries", p.retries},
+            {"robots_fetches", p.robots_fetches},
+            {"bytes", p.bytes},
+            {"seconds", seconds(p.elapsed)},
+            {"pages_per_sec", rate(p)},
+            {"queued", p.queued},
+            {"seen", p.seen},
+            {"interrupted", o.interrupted},
+            {"max_rss_kib", max_rss_kib()},
+            {"exit_code", exit_code}};
+  if (o.summary) {
+    j["page_limit_reached"] = o.summary->page_limit_reached;
+    j["resumed_pending"] = o.summary->resumed_pending;
+    j["resumed_finished"] = o.summary->resumed_finished;
+  }
+  if (o.error) j["error"] = o.error_detail.empty() ? o.error.message() : o.error_detail;
+  return j;
+}
+
+void print_summary(const outcome& o) {
+  const crawl::crawl_progress& p = o.progress;
+  std::string line = fmt::format(
+      "cf-crawl: {} pages ({} failed, {} HTTP errors, {} skipped), {} in {:.2f} s, {:.1f} pages/s",
+      ended(p), p.failed, p.http_errors, p.skipped, human_bytes(p.bytes), seconds(p.elapsed),
+      rate(p));
+  if (o.summary && o.summary->resumed_finished > 0) {
+    line += fmt::format("; resumed after {} URLs, {} queued again", o.summary->resumed_finished,
+                        o.summary->resumed_pending);
+  }
+  if (o.summary && o.summary->page_limit_reached) line += "; --max-pages reached";
+  if (o.interrupted) line += fmt::format("; interrupted with {} queued", p.queued);
+  std::fprintf(stderr, "%s\n", line.c_str());
+  if (ended(p) == 0 && p.skipped > 0) {
+    std::fputs(
+        "cf-crawl: no page was fetched: robots.txt disallows the seeds or could not be fetched "
+        "(--report-skipped says which)\n",
+        stderr);
+  }
+}
+
+int exit_code(const outcome& o) {
+  if (o.error) return is_usage_error(o.error) ? exit_usage : exit_failed;
+  if (o.interrupted) return exit_interrupted;
+  return o.progress.failed + o.progress.http_errors > 0 ? exit_failed : exit_ok;
+}
+
+// --- the run -------------------------------------------------------------------------------
+
+struct outputs {
+  std::optional<jsonl_output> jsonl;
+  std::optional<warc_output> warc;
+  bool print = false;  // a line per URL on stdout
+  bool live = false;   // the status line is on stderr
+};
+
+crawl::page_handler make_handler(outputs& out) {
+  return [&out](crawl::crawl_page& p, crawl::crawl_control&) {
+    if (p.purpose == crawl::fetch_purpose::robots) {
+      if (out.warc) out.warc->write(p);
+      return;
+    }
+    const bool skipped = p.skipped != crawl::skip_reason::none;
+    if (!skipped && out.warc) out.warc->write(p);
+    if (out.jsonl) {
+      out.jsonl->write(jsonl_output::key_of(p.url, skipped), skipped ? skip_line(p) : page_line(p));
+    }
+    if (out.print) {
+      if (out.live) std::fputs("\r\033[K", stderr);
+      print_page(p);
+    }
+  };
+}
+
+// Runs the crawl to its end on one thread. SIGINT or SIGTERM stops it gracefully (the fetches
+// in flight end and are reported); a second one cancels them.
+outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cli& c,
+                         outputs& out) {
+  outcome result;
+  asio::cancellation_signal cancel;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::function<void()> wait_signal = [&] {
+    signals.async_wait([&](std::error_code ec, int) {
+      if (ec) return;
+      if (!result.interrupted) {
+        result.interrupted = true;
+        crawler.stop();
+      } else {
+        cancel.emit(asio::cancellation_type::terminal);
+      }
+      wait_signal();
+    });
+  };
+  wait_signal();
+  asio::steady_timer status_timer(io);
+  if (out.live) asio::co_spawn(io, redraw_status(status_timer, crawler), asio::detached);
+
+  const auto finish = [&] {
+    result.progress = crawler.progress();
+    status_timer.cancel();
+    signals.cancel();
+    crawler.http_client().close_idle();
+  };
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto r = co_await crawler.async_run(c.seeds, make_handler(out));
+        if (r) {
+          result.summary = *r;
+        } else if (r.error() == asio::error::operation_aborted) {
+          result.interrupted = true;  // cancelled by a second signal
+        } else {
+          result.error = r.error();
+          result.error_detail = crawler.error_detail();
+        }
+        finish();
+      },
+      asio::bind_cancellation_slot(cancel.slot(), [&](const std::exception_ptr& e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          // The page handler threw: an output could not be written.
+          result.error = std::make_error_code(std::errc::io_error);
+          result.error_detail = x.what();
+        }
+        finish();
+      }));
+  io.run();
+  if (out.live) std::fputs("\r\033[K", stderr);
+  return result;
+}
+
+int run(const cli& c) {
+  client::client_options client_options;
+  crawl::crawl_options options;
+  if (auto problem = client_settings(c, client_options)) return fail(*problem);
+  if (auto problem = crawl_settings(c, options)) return fail(*problem);
+
+  // A state file that exists is a crawl resumed: the outputs go on after what it wrote.
+  std::error_code ec;
+  const bool resume = !c.state.empty() && fs::exists(c.state, ec);
+  outputs out;
+  out.print = !c.quiet && !c.json;
+  out.live = !c.quiet && !c.json && isatty(STDERR_FILENO) != 0;
+  try {
+    if (!c.jsonl.empty()) out.jsonl.emplace(c.jsonl, resume);
+    if (!c.warc.empty()) out.warc.emplace(c.warc, resume, c, client_options.user_agent);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
+  asio::io_context io(1);
+  std::optional<crawl::crawler> crawler;
+  try {
+    crawler.emplace(io.get_executor(), client_options, options);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  outcome o = crawl_until_done(*crawler, io, c, out);
+  if (out.warc) {
+    try {
+      out.warc->close();
+    } catch (const std::exception& e) {
+      if (!o.error) {
+        o.error = std::make_error_code(std::errc::io_error);
+        o.error_detail = e.what();
+      }
+    }
+  }
+  std::fflush(stdout);
+  const int code = exit_code(o);
+  if (o.error) {
+    fail(o.error_detail.empty() ? o.error.message() : o.error_detail, code);
+    if (code == exit_usage) return code;  // nothing was crawled: the one line says why
+  }
+  if (c.json) {
+    std::printf("%s\n", summary_json(o, code).dump().c_str());
+  } else if (!c.quiet) {
+    print_summary(o);
+  }
+  return code;
+}
+
+void add_options(CLI::App& app, cli& c) {
+  app.add_option("--scope", c.scope,
+                 "host: the seeds' hosts (default); domain: their registrable domains (public "
+                 "suffix list); prefix: under each seed's directory; any: anywhere")
+      ->check(CLI::IsMember({"host", "domain", "prefix", "any"}));
+  app.add_option("--include", c.include, "Only URLs matching this ECMAScript RE (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--exclude", c.exclude, "No URL matching this ECMAScript RE (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--depth", c.depth, "Links followed from a seed at most (default: no limit)");
+  app.add_option("--max-pages", c.max_pages,
+                 "URLs fetched at most, earlier runs of --state included (default: no limit)");
+  app.add_option("--per-host", c.per_host, "Requests in flight to one host at most (default 2)");
+  app.add_option("--delay", c.delay,
+                 "Seconds between two request starts to one host, at least (default 0.5); a "
+                 "larger robots.txt Crawl-delay wins, up to 30 s");
+  app.add_option("--concurrency", c.concurrency, "Requests in flight in all (default 256)");
+  app.add_option("--retries", c.retries,
+                 "Retries of a URL after a network error, 5xx or 429, with backoff (default 2)");
+  app.add_option("-m,--max-time", c.max_time, "Bound on each fetch, in seconds");
+  app.add_option("-A,--user-agent", c.user_agent,
+                 "User-Agent sent; its product token picks the robots.txt group");
+  app.add_flag("--no-robots", c.no_robots, "Neither fetch nor obey robots.txt");
+  app.add_flag("--sitemaps", c.sitemaps, "Also crawl the URLs of the sitemaps robots.txt names");
+  app.add_option("--sitemap", c.sitemap_urls, "A sitemap URL whose URLs are seeds (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--jsonl", c.jsonl, "Write one JSON object per URL ended to FILE");
+  app.add_flag("--report-skipped", c.report_skipped,
+               "Also report URLs not fetched (robots.txt disallows them, or out of scope), "
+               "with the reason, on stdout and in --jsonl");
+  app.add_option("--warc", c.warc,
+                 "Write a WARC 1.1 file of every exchange (robots.txt too); a name ending in .gz "
+                 "gets one gzip member per record");
+  app.add_option("--state", c.state,
+                 "Keep the frontier and the seen URLs in FILE: run again with the same flags to "
+                 "resume a crawl that was stopped or killed (outputs are appended to)");
+  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--cacert", c.cacert, "PEM file of trusted CAs instead of the system store");
+  app.add_flag("-k,--insecure", c.insecure, "Do not verify servers' certificates");
+  app.add_flag("--json", c.json, "No line per URL; one JSON summary on stdout at the end");
+  app.add_flag("-q,--quiet", c.quiet, "No line per URL, no status line, no summary");
+  app.add_option("url", c.seeds, "Seed URLs (http:// or https://)")->required();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli c;
+  CLI::App app{"cf-crawl: a polite web crawler (robots.txt, per-host limits, JSONL, WARC)"};
+  app.set_version_flag("--version", std::string("cf-crawl ") + corofetch::version_string);
+  add_options(app, c);
+  app.footer(
+      "Exit status: 0 the crawl ended and every URL fetched answered below 400; 1 some URLs "
+      "failed (no response, or a 4xx or 5xx status) or the crawl could not go on (a state file "
+      "or an output that cannot be written); 2 bad usage; 130 interrupted (SIGINT or SIGTERM "
+      "stops gracefully, a second one at once).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return fail(e.what());
+  }
+  return run(c);
+}
