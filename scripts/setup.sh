@@ -15,7 +15,7 @@ packages=(
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
   nginx-light unbound nsd dnsutils dns-root-data wrk curl wget aria2 dnsperf python3-aiohttp openssl
-  nghttp2-client hey linux-perf redis-server wget2 httrack python3-scrapy
+  nghttp2-client hey linux-perf redis-server wget2 httrack python3-scrapy python3-pyftpdlib python3-aiosmtpd
 )
 
 # The peer readers the tests check outputs with (HdrHistogram logs, WARC, HAR), from the npm
