@@ -1,18 +1,23 @@
-// cf-page: a page and all its images, as a browser's first visit loads them. The document comes
-// through the client (DNS cache, keep-alive pool, redirects followed); the images its HTML
-// names are fetched concurrently, --concurrency in all and --per-host to one host. Prints one
-// line per resource and a summary; --json, --har FILE and --save DIR for the rest.
+// cf-page: a page and its requisites, as a browser's first visit loads them. The document comes
+// through the client (DNS cache, keep-alive pool, redirects followed); what its HTML names
+// (images; with --requisites all also stylesheets, scripts, fonts, icons, frames, and what the
+// CSS names through url() and @import) is fetched concurrently, --concurrency in all and
+// --per-host to one host. Prints one line per resource and a summary; on a terminal, a live
+// progress bar and a waterfall on stderr; --json, --har FILE and --save DIR for the rest.
 //
 //   cf-page http://127.0.0.1:8080/
-//   cf-page --resolve gallery.test:8080:127.0.0.1 --save site --har page.har
-//   http://gallery.test:8080/ cf-page --json --concurrency 4 --cacert ca.pem
-//   https://127.0.0.1:8443/
+//   cf-page --requisites all --resolve site.test:8080:127.0.0.1 --save copy --convert-links
+//   http://site.test:8080/ cf-page --json --har page.har --cacert ca.pem https://127.0.0.1:8443/
 //
-// Exit status: 0 when the page and every image came with a 2xx status, 1 when some image did
-// not, 2 when the page itself did not (or on bad usage).
+// Exit status: 0 when the page and every requisite came with a 2xx status, 1 when some
+// requisite did not, a limit left some out, or the HTML could not be looked into; 2 when the
+// page itself did not come (or on bad usage).
 #include <corofetch/client/client.hpp>
+#include <corofetch/http/syntax.hpp>
+#include <corofetch/page/har.hpp>
 #include <corofetch/page/loader.hpp>
 #include <corofetch/page/save.hpp>
+#include <corofetch/page/waterfall.hpp>
 #include <corofetch/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -20,12 +25,14 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -46,15 +53,24 @@ struct cli {
   std::string target;
   std::size_t concurrency = 32;
   std::size_t per_host = 6;
+  std::string requisites = "images";
+  bool same_host = false;
+  std::size_t max_depth = 8;
+  std::size_t max_requisites = 10'000;
   std::string save_dir;
+  bool convert_links = false;
   std::string har_file;
   bool json = false;
   bool quiet = false;
   bool insecure = false;
   std::string cacert;
+  std::vector<std::string> headers;
+  std::string user_agent;
+  std::string proxy;
   std::vector<std::string> dns_servers;
   std::vector<std::string> resolves;
   double max_time = 0;
+  double connect_timeout = 0;
   std::string srcset = "all";
   double pixel_ratio = 1.0;
 };
@@ -63,14 +79,14 @@ double ms(std::chrono::nanoseconds d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
-std::string human_bytes(std::uint64_t n) {
+std::string human_bytes(double n) {
   char text[32];
   if (n < 1024) {
-    std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(n));
-  } else if (n < std::uint64_t{1024} * 1024) {
-    std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(n) / 1024);
+    std::snprintf(text, sizeof text, "%.0f B", n);
+  } else if (n < 1024.0 * 1024) {
+    std::snprintf(text, sizeof text, "%.1f KiB", n / 1024);
   } else {
-    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024));
+    std::snprintf(text, sizeof text, "%.1f MiB", n / (1024.0 * 1024));
   }
   return text;
 }
@@ -81,10 +97,26 @@ std::string outcome(const page::resource& r) {
   return std::to_string(r.status);
 }
 
-void print_line(const page::resource& r) {
-  std::printf("%-4s %10s %9.1f ms  %-22s %s%s%s\n",
-              r.error ? "ERR" : std::to_string(r.status).c_str(), human_bytes(r.bytes).c_str(),
-              ms(r.finished - r.started), r.source.c_str(), r.url.c_str(), r.error ? "  " : "",
+// Status classes in colour (SGR), when the stream is a terminal and NO_COLOR is unset
+// (https://no-color.org).
+bool colour_for(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(fd) != 0 && (no_color == nullptr || *no_color == '\0');
+}
+
+const char* status_colour(const page::resource& r) {
+  if (r.error || r.status >= 500) return "\033[31m";
+  if (r.status >= 400) return "\033[33m";
+  if (r.status >= 300) return "\033[36m";
+  return "\033[32m";
+}
+
+void print_line(const page::resource& r, bool colour) {
+  const std::string status = r.error ? "ERR" : std::to_string(r.status);
+  std::printf("%s%-4s%s %10s %9.1f ms  %-24s %s%s%s\n", colour ? status_colour(r) : "",
+              status.c_str(), colour ? "\033[0m" : "",
+              human_bytes(static_cast<double>(r.bytes)).c_str(), ms(r.finished - r.started),
+              r.source.c_str(), r.url.c_str(), r.error ? "  " : "",
               r.error ? outcome(r).c_str() : "");
 }
 
@@ -96,7 +128,9 @@ json timings_json(const client::timing& t) {
 
 json resource_json(const page::resource& r) {
   json j = {{"url", r.url},
+            {"kind", std::string(page::to_string(r.kind))},
             {"source", r.source},
+            {"depth", r.depth},
             {"status", r.status},
             {"bytes", r.bytes},
             {"wire_bytes", r.wire_bytes},
@@ -104,9 +138,11 @@ json resource_json(const page::resource& r) {
             {"final_url", r.final_url},
             {"redirects", r.redirects},
             {"reused", r.reused},
+            {"queued_ms", ms(r.queued)},
             {"started_ms", ms(r.started)},
             {"finished_ms", ms(r.finished)},
             {"timings", timings_json(r.timing)}};
+  if (r.parent != page::resource::no_parent) j["parent"] = r.parent;
   if (r.error) j["error"] = outcome(r);
   return j;
 }
@@ -116,101 +152,54 @@ json page_json(const page::page_result& p, const client::pool_stats& stats) {
   for (const auto& r : p.images) images.push_back(resource_json(r));
   json skipped = json::array();
   for (const auto& s : p.skipped) {
-    skipped.push_back({{"reference", s.reference},
-                       {"source", std::string(corofetch::html::to_string(s.source))},
-                       {"reason", std::string(corofetch::html::to_string(s.reason))}});
+    skipped.push_back({{"reference", s.reference}, {"source", s.source}, {"reason", s.reason}});
   }
-  return {{"document", resource_json(p.document)},
-          {"title", p.title},
-          {"images", images},
-          {"inline_images", p.inline_images},
-          {"skipped", skipped},
-          {"failed", p.failed()},
-          {"bytes", p.bytes()},
-          {"total_ms", ms(p.total)},
-          {"max_in_flight", p.max_in_flight},
-          {"connections", stats.connections_opened}};
+  json j = {{"document", resource_json(p.document)},
+            {"title", p.title},
+            {"images", images},
+            {"inline_images", p.inline_images},
+            {"skipped", skipped},
+            {"failed", p.failed()},
+            {"truncated", p.truncated},
+            {"dropped", p.dropped},
+            {"bytes", p.bytes()},
+            {"total_ms", ms(p.total)},
+            {"max_in_flight", p.max_in_flight},
+            {"connections", stats.connections_opened}};
+  if (p.extraction_error) j["extraction_error"] = p.extraction_error.message();
+  return j;
 }
 
-// ISO 8601 with milliseconds, UTC, for HAR's startedDateTime.
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03lldZ", date, static_cast<long long>(millis));
-  return out;
-}
-
-// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): one page, one entry per resource.
-// A phase that did not happen is -1; "connect" includes "ssl", as the format says. Resources
-// without a response carry status 0 and "_error" (custom fields start with '_').
-json har_json(const page::page_result& p, std::chrono::system_clock::time_point started) {
-  const auto phase = [](std::chrono::nanoseconds d) { return d.count() > 0 ? ms(d) : -1.0; };
-  json entries = json::array();
-  const auto entry = [&](const page::resource& r) {
-    json headers = json::array();
-    for (const auto f : r.fields) {
-      headers.push_back({{"name", std::string(f.name)}, {"value", std::string(f.value)}});
+// The header lines of -H: "Name: value"; "Name:" removes a field the tool would send.
+std::optional<std::string> apply_headers(const cli& c, client::client_options& o,
+                                         page::load_options& lo) {
+  for (const std::string& line : c.headers) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return "invalid header '" + line + "': expected 'Name: value'";
     }
-    const client::timing& t = r.timing;
-    json e = {{"pageref", "page_1"},
-              {"startedDateTime",
-               iso_time(started + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                      r.started))},
-              {"time", ms(r.finished - r.started)},
-              {"request",
-               {{"method", "GET"},
-                {"url", r.url},
-                {"httpVersion", "HTTP/1.1"},
-                {"cookies", json::array()},
-                {"headers", json::array()},
-                {"queryString", json::array()},
-                {"headersSize", -1},
-                {"bodySize", 0}}},
-              {"response",
-               {{"status", r.status},
-                {"statusText", ""},
-                {"httpVersion", "HTTP/1.1"},
-                {"cookies", json::array()},
-                {"headers", headers},
-                {"content", {{"size", r.bytes}, {"mimeType", r.content_type}}},
-                {"redirectURL", ""},
-                {"headersSize", -1},
-                {"bodySize", r.wire_bytes}}},
-              {"cache", json::object()},
-              {"timings",
-               {{"blocked", phase(t.queued)},
-                {"dns", phase(t.dns)},
-                {"connect", t.connect.count() + t.tls.count() > 0 ? ms(t.connect + t.tls) : -1.0},
-                {"ssl", phase(t.tls)},
-                {"send", ms(t.sent)},
-                {"wait", ms(t.first_byte)},
-                {"receive", ms(t.done)}}}};
-    if (r.error) e["_error"] = outcome(r);
-    entries.push_back(std::move(e));
-  };
-  entry(p.document);
-  for (const auto& r : p.images) entry(r);
-  return {{"log",
-           {{"version", "1.2"},
-            {"creator", {{"name", "cf-page"}, {"version", corofetch::version_string}}},
-            {"pages",
-             json::array({{{"startedDateTime", iso_time(started)},
-                           {"id", "page_1"},
-                           {"title", p.title},
-                           {"pageTimings", {{"onContentLoad", -1}, {"onLoad", ms(p.total)}}}}})},
-            {"entries", entries}}}};
+    const std::string name = line.substr(0, colon);
+    std::size_t v = colon + 1;
+    while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+    const std::string value = line.substr(v);
+    if (corofetch::http::iequals(name, "User-Agent")) {
+      o.user_agent = value;
+    } else if (value.empty() && corofetch::http::iequals(name, "Accept-Encoding")) {
+      lo.document.decode_content = false;
+      lo.images.decode_content = false;
+    } else {
+      lo.extra_fields.set(name, value);
+    }
+  }
+  if (!c.user_agent.empty()) o.user_agent = c.user_agent;
+  return std::nullopt;
 }
 
 std::optional<std::string> prepare(const cli& c, client::client_options& o,
                                    page::load_options& lo) {
   o.tls.ca_file = c.cacert;
   o.tls.insecure_skip_verify = c.insecure;
+  o.proxy = c.proxy;
   o.resolver.servers = c.dns_servers;
   for (const std::string& r : c.resolves) {
     auto ov = client::parse_resolve_override(r);
@@ -219,16 +208,33 @@ std::optional<std::string> prepare(const cli& c, client::client_options& o,
   }
   if (c.concurrency == 0) return std::string("--concurrency must be at least 1");
   if (c.per_host == 0) return std::string("--per-host must be at least 1");
+  if (c.max_depth == 0) return std::string("--max-depth must be at least 1");
+  if (c.requisites == "all") {
+    lo.requisites = page::requisites::all;
+  } else if (c.requisites != "images") {
+    return "invalid --requisites '" + c.requisites + "': expected images or all";
+  }
+  if (c.convert_links && c.save_dir.empty()) return std::string("--convert-links needs --save");
+  if (!(c.max_time >= 0) || !(c.connect_timeout >= 0)) {
+    return std::string("--max-time and --connect-timeout must not be negative");
+  }
   // The pool holds the connections the loader's limits ask for.
   o.pool.max_per_host = std::max(o.pool.max_per_host, c.per_host);
   o.pool.max_total = std::max(o.pool.max_total, c.concurrency);
   lo.concurrency = c.concurrency;
   lo.per_host = c.per_host;
+  lo.same_host = c.same_host;
+  lo.max_depth = c.max_depth;
+  lo.max_resources = c.max_requisites;
   lo.keep_bodies = !c.save_dir.empty();
   for (auto* f : {&lo.document, &lo.images}) {
     f->timeouts = o.timeouts;
     if (c.max_time > 0) {
       f->timeouts.total = std::chrono::milliseconds(static_cast<long long>(c.max_time * 1000));
+    }
+    if (c.connect_timeout > 0) {
+      f->timeouts.connect =
+          std::chrono::milliseconds(static_cast<long long>(c.connect_timeout * 1000));
     }
   }
   if (c.srcset == "browser") {
@@ -238,7 +244,79 @@ std::optional<std::string> prepare(const cli& c, client::client_options& o,
     return "invalid --srcset '" + c.srcset + "': expected all or browser";
   }
   if (!(c.pixel_ratio > 0)) return std::string("--dpr must be positive");
-  return std::nullopt;
+  return apply_headers(c, o, lo);
+}
+
+std::size_t terminal_width() {
+  winsize w{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
+  return 80;
+}
+
+// The live progress line on stderr: done of known, bytes, rate, in flight.
+struct progress {
+  bool on = false;
+  bool colour = false;
+  std::size_t known = 0;
+  std::size_t started = 0;
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  std::uint64_t bytes = 0;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  void draw() const {
+    if (!on) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double rate = seconds > 0 ? static_cast<double>(bytes) / seconds : 0;
+    char tail[160];
+    std::snprintf(
+        tail, sizeof tail, " %zu/%zu done%s%s, %s, %s/s, %zu in flight", done, known,
+        failed > 0 ? (colour ? ", \033[31m" : ", ") : "",
+        failed > 0 ? (std::to_string(failed) + " failed" + (colour ? "\033[0m" : "")).c_str() : "",
+        human_bytes(static_cast<double>(bytes)).c_str(), human_bytes(rate).c_str(), started - done);
+    const std::size_t width = terminal_width();
+    const std::size_t bar = width > 70 ? 30 : 10;
+    const std::size_t filled = known == 0 ? 0 : bar * done / known;
+    std::string line = "\r[" + std::string(filled, '#') + std::string(bar - filled, '-') + "]";
+    line += tail;
+    std::fprintf(stderr, "%s\033[K", line.c_str());
+    std::fflush(stderr);
+  }
+};
+
+void print_table(const cli& c, const page::page_result& p, const client::pool_stats& stats) {
+  const bool colour = colour_for(STDOUT_FILENO);
+  std::printf("page %s \"%s\"\n", c.target.c_str(), p.title.c_str());
+  print_line(p.document, colour);
+  for (const auto& r : p.images) print_line(r, colour);
+  std::printf(
+      "%zu requisites (%zu inline, %zu skipped): %zu ok, %zu failed; %s in %.1f ms, %zu at once "
+      "at most, %llu connections\n",
+      p.images.size(), p.inline_images, p.skipped.size(), p.images.size() - p.failed(), p.failed(),
+      human_bytes(static_cast<double>(p.bytes())).c_str(), ms(p.total), p.max_in_flight,
+      static_cast<unsigned long long>(stats.connections_opened));
+}
+
+// What is wrong with a loaded page, on stderr; the exit status.
+int verdict(const cli& c, const page::page_result& p) {
+  if (!p.document.ok()) {
+    std::fprintf(stderr, "cf-page: the page itself failed: %s\n", outcome(p.document).c_str());
+    return 2;
+  }
+  int code = p.failed() == 0 ? 0 : 1;
+  if (p.extraction_error) {
+    std::fprintf(stderr, "cf-page: the page loaded, but no requisite was taken: %s\n",
+                 p.extraction_error.message().c_str());
+    code = 1;
+  }
+  if (p.truncated) {
+    std::fprintf(stderr,
+                 "cf-page: limit reached: %zu requisites not fetched (--max-requisites %zu)\n",
+                 p.dropped, c.max_requisites);
+    code = 1;
+  }
+  return code;
 }
 
 int run(const cli& c) {
@@ -246,12 +324,16 @@ int run(const cli& c) {
   page::load_options load;
   if (auto problem = prepare(c, options, load)) return fail(*problem);
 
-  // Progress on a terminal: one line rewritten as resources end.
-  const bool progress = !c.quiet && !c.json && isatty(STDERR_FILENO) != 0;
-  std::size_t done = 0;
-  load.on_resource = [&](const page::resource&) {
-    ++done;
-    if (progress) std::fprintf(stderr, "\r%zu resources done", done);
+  progress bar;
+  bar.on = !c.quiet && !c.json && isatty(STDERR_FILENO) != 0;
+  bar.colour = bar.on && colour_for(STDERR_FILENO);
+  load.on_queued = [&](const page::resource&) { ++bar.known; };
+  load.on_started = [&](const page::resource&) { ++bar.started; };
+  load.on_resource = [&](const page::resource& r) {
+    ++bar.done;
+    bar.bytes += r.bytes;
+    if (!r.ok()) ++bar.failed;
+    bar.draw();
   };
 
   asio::io_context io(1);
@@ -264,8 +346,20 @@ int run(const cli& c) {
       [&]() -> asio::awaitable<void> {
         client::client fetcher(io.get_executor(), options);
         page::loader loader(fetcher, load);
+        // The bar also moves while nothing ends (the rate, a slow first byte).
+        asio::steady_timer tick(io);
+        std::function<void()> redraw = [&] {
+          tick.expires_after(std::chrono::milliseconds(100));
+          tick.async_wait([&](std::error_code ec) {
+            if (ec || loaded) return;
+            bar.draw();
+            redraw();
+          });
+        };
+        if (bar.on) redraw();
         auto result = co_await loader.async_load(c.target);
         loaded.emplace(std::move(result));
+        tick.cancel();
         stats = fetcher.stats();
         fetcher.close_idle();
       },
@@ -275,7 +369,7 @@ int run(const cli& c) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  if (progress) std::fprintf(stderr, "\r\033[K");
+  if (bar.on) std::fprintf(stderr, "\r\033[K");
   if (crashed) {
     try {
       std::rethrow_exception(crashed);
@@ -291,54 +385,66 @@ int run(const cli& c) {
 
   if (!c.har_file.empty()) {
     std::ofstream har(c.har_file);
-    har << har_json(p, wall_start).dump(2) << '\n';
+    har << page::to_har(p, {"cf-page", corofetch::version_string, wall_start}) << '\n';
     if (!har) return fail("cannot write '" + c.har_file + "'");
   }
   if (!c.save_dir.empty()) {
-    if (auto ec = page::save(p, c.save_dir)) {
+    if (auto ec = page::save(p, c.save_dir, {c.convert_links})) {
       return fail("cannot save into '" + c.save_dir + "': " + ec.message());
     }
   }
   if (c.json) {
-    std::printf("%s\n", page_json(p, stats).dump().c_str());
+    std::printf("%s\n",
+                page_json(p, stats).dump(-1, ' ', false, json::error_handler_t::replace).c_str());
   } else if (!c.quiet) {
-    std::printf("page %s \"%s\"\n", c.target.c_str(), p.title.c_str());
-    print_line(p.document);
-    for (const auto& r : p.images) print_line(r);
-    std::printf(
-        "%zu images (%zu inline, %zu skipped): %zu ok, %zu failed; %s in %.1f ms, %zu at once "
-        "at most, %llu connections\n",
-        p.images.size(), p.inline_images, p.skipped.size(), p.images.size() - p.failed(),
-        p.failed(), human_bytes(p.bytes()).c_str(), ms(p.total), p.max_in_flight,
-        static_cast<unsigned long long>(stats.connections_opened));
+    print_table(c, p, stats);
   }
-  if (!p.document.ok()) {
-    std::fprintf(stderr, "cf-page: the page itself failed: %s\n", outcome(p.document).c_str());
-    return 2;
+  if (bar.on) {
+    std::fprintf(stderr, "%s", page::render_waterfall(p, {terminal_width(), bar.colour}).c_str());
   }
-  return p.failed() == 0 ? 0 : 1;
+  return verdict(c, p);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   cli c;
-  CLI::App app{"cf-page: a page and all its images, fetched concurrently (like wget -p)"};
+  CLI::App app{"cf-page: a page and its requisites, fetched concurrently (like wget -p)"};
   app.set_version_flag("--version", corofetch::version_string);
-  app.add_option("--concurrency", c.concurrency, "Image fetches at once, all hosts (default 32)");
-  app.add_option("--per-host", c.per_host, "Image fetches at once to one host (default 6)");
-  app.add_option("--save", c.save_dir, "Write the page and its images under DIR (wget -p layout)");
+  app.add_option("--concurrency", c.concurrency,
+                 "Requisite fetches at once, all hosts (default 32)");
+  app.add_option("--per-host", c.per_host, "Requisite fetches at once to one host (default 6)");
+  app.add_option("--requisites", c.requisites,
+                 "images (default), or all: also stylesheets, scripts, fonts, icons, frames and "
+                 "what CSS names (url(), @import)");
+  app.add_flag("--same-host", c.same_host, "Only requisites on the page's host (wget -p's way)");
+  app.add_option("--max-depth", c.max_depth,
+                 "How deep references are followed: 1 the page's, 2 its CSS's, ... (default 8)");
+  app.add_option("--max-requisites", c.max_requisites,
+                 "At most this many requisites; more is reported, exit 1 (default 10000)");
+  app.add_option("--save", c.save_dir,
+                 "Write the page and its requisites under DIR (wget -p layout)");
+  app.add_flag("--convert-links", c.convert_links,
+               "With --save: point the saved HTML and CSS at the saved files (wget -k)");
   app.add_option("--har", c.har_file, "Write an HTTP Archive (HAR 1.2) of the load to FILE");
   app.add_flag("--json", c.json, "One JSON object: every resource, its timing, the summary");
   app.add_flag("-q,--quiet", c.quiet, "No progress and no table; only the exit status");
   app.add_option("--srcset", c.srcset,
                  "all: every srcset candidate (default); browser: the one a browser picks");
   app.add_option("--dpr", c.pixel_ratio, "Device pixel ratio for --srcset browser (default 1)");
+  app.add_option("-H,--header", c.headers,
+                 "Extra field 'Name: value' on every request (repeatable; 'Name:' drops one)")
+      ->allow_extra_args(false);
+  app.add_option("-A,--user-agent", c.user_agent, "User-Agent to send");
+  app.add_option("-x,--proxy", c.proxy, "Proxy http://[user:pass@]host:port");
   app.add_option("-m,--max-time", c.max_time, "Bound on each fetch, in seconds");
+  app.add_option("--connect-timeout", c.connect_timeout, "Bound on connecting, in seconds");
   app.add_option("--cacert", c.cacert, "PEM file of trusted CAs instead of the system store");
   app.add_flag("-k,--insecure", c.insecure, "Do not verify servers' certificates");
-  app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)");
-  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)");
+  app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("url", c.target, "http:// or https:// URL of the page")->required();
   try {
     app.parse(argc, argv);

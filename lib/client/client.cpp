@@ -379,7 +379,9 @@ asio::awaitable<std::error_code> client::impl::fetch(const request& req, respons
                    out.timing,
                    out.reused,
                    out.remote,
-                   out.connection_id};
+                   out.connection_id,
+                   out.reason,
+                   out.fields};
     const bool loop =
         std::any_of(out.redirects.begin(), out.redirects.end(),
                     [&](const redirect_hop& seen) {

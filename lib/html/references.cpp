@@ -158,14 +158,16 @@ extract_options image_options_of(const reference_options& options) {
 // Reads every recorded element into references::items and skipped.
 class reference_collector final : public image_sink {
  public:
-  reference_collector(const reference_options& options, references& out)
-      : options_(options),
+  reference_collector(const reference_options& options, references& out, std::string_view input)
+      : input_(input),
+        options_(options),
         out_(out),
         image_options_(image_options_of(options)),
         images_(image_options_, *this) {}
 
   void element(const element_ref& ref) {
     const GumboNode* node = ref.node;
+    node_ = node;
     element_ = {};
     switch (ref.kind) {
       case element_kind::anchor:
@@ -198,6 +200,43 @@ class reference_collector final : public image_sink {
       default:
         return images_.element(ref);
     }
+  }
+
+  // The inline CSS of a node walk_document recorded: its style attribute, then, for <style>,
+  // its text.
+  void style(const GumboNode* node) {
+    if (const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, "style")) {
+      inline_style& st = out_.styles.emplace_back();
+      st.text = a->value;
+      st.attribute = true;
+      st.source = source_of(node, st.text, a);
+    }
+    if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML ||
+        node->v.element.tag != GUMBO_TAG_STYLE) {
+      return;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      const auto* child = static_cast<const GumboNode*>(children.data[i]);
+      if (child->type != GUMBO_NODE_TEXT && child->type != GUMBO_NODE_WHITESPACE) continue;
+      inline_style& st = out_.styles.emplace_back();
+      st.text = child->v.text.text;
+      const GumboStringPiece raw = child->v.text.original_text;
+      if (within_input(raw.data, raw.length) && raw.length == st.text.size()) {
+        st.source.begin = static_cast<std::size_t>(raw.data - input_.data());
+        st.source.end = st.source.begin + raw.length;
+        st.source.exact = std::string_view(raw.data, raw.length) == st.text;
+      }
+    }
+  }
+
+  void skip(std::string_view text, kind k, std::optional<image_source> image, skip_reason reason,
+            std::error_code error) {
+    if (out_.skipped.size() >= options_.max_skipped) {
+      out_.truncated = true;
+      return;
+    }
+    out_.skipped.push_back({std::string(text), k, image, reason, error});
   }
 
   void found(std::string_view raw, image_source source, const element_details& d,
@@ -299,17 +338,52 @@ class reference_collector final : public image_sink {
     ref.nofollow = element_.nofollow;
     ref.module = element_.module;
     ref.inline_data = r.inline_data;
+    ref.source = source_of(node_, r.text);
   }
 
-  void skip(std::string_view text, kind k, std::optional<image_source> image, skip_reason reason,
-            std::error_code error) {
-    if (out_.skipped.size() >= options_.max_skipped) {
-      out_.truncated = true;
-      return;
+  [[nodiscard]] bool within_input(const char* p, std::size_t n) const noexcept {
+    const char* begin = input_.data();
+    return p != nullptr && p >= begin && n <= input_.size() &&
+           static_cast<std::size_t>(p - begin) <= input_.size() - n;
+  }
+
+  // Where `text` (a view into one of the node's attribute values, or `known`'s) is written in
+  // the input: exactly, when the value as written equals the decoded one; else the whole value.
+  source_range source_of(const GumboNode* node, std::string_view text,
+                         const GumboAttribute* known = nullptr) const {
+    source_range out;
+    if (node == nullptr || node->type != GUMBO_NODE_ELEMENT) return out;
+    const GumboAttribute* a = known;
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned i = 0; a == nullptr && i < attributes.length; ++i) {
+      const auto* candidate = static_cast<const GumboAttribute*>(attributes.data[i]);
+      const std::string_view value(candidate->value);
+      if (text.data() >= value.data() && text.data() + text.size() <= value.data() + value.size()) {
+        a = candidate;
+      }
     }
-    out_.skipped.push_back({std::string(text), k, image, reason, error});
+    if (a == nullptr) return out;
+    GumboStringPiece raw = a->original_value;
+    if (!within_input(raw.data, raw.length) || raw.length == 0) return out;
+    if (raw.length >= 2 && (raw.data[0] == '"' || raw.data[0] == '\'')) {
+      ++raw.data;
+      raw.length -= 2;
+    }
+    const std::string_view value(a->value);
+    out.begin = static_cast<std::size_t>(raw.data - input_.data());
+    out.end = out.begin + raw.length;
+    if (std::string_view(raw.data, raw.length) == value) {
+      const std::size_t offset =
+          known != nullptr ? 0 : static_cast<std::size_t>(text.data() - value.data());
+      out.begin += offset;
+      out.end = out.begin + text.size();
+      out.exact = true;
+    }
+    return out;
   }
 
+  std::string_view input_;
+  const GumboNode* node_ = nullptr;
   const reference_options& options_;
   references& out_;
   extract_options image_options_;
@@ -370,6 +444,7 @@ result<references> extract_references(std::string_view html, const url::url& doc
   walk.include_template = options.include_template;
   walk.read_robots = true;
   walk.robots_name = options.robots_name;
+  walk.read_styles = options.include_styles;
   document_facts facts = walk_document((*parsed)->document, walk);
   references out;
   out.base = document_base(facts.base_href, document_url);
@@ -378,8 +453,9 @@ result<references> extract_references(std::string_view html, const url::url& doc
   out.nofollow = facts.nofollow;
   // Most elements name one reference: growing the vector of large items would cost more.
   out.items.reserve(std::min(facts.elements.size(), options.max_references));
-  reference_collector collector(options, out);
+  reference_collector collector(options, out, html);
   for (const element_ref& ref : facts.elements) collector.element(ref);
+  for (const GumboNode* node : facts.styles) collector.style(node);
   return out;
 }
 

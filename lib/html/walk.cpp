@@ -32,6 +32,11 @@ bool parent_is_picture(const GumboNode* node) noexcept {
          is_html_element(node->parent, "picture");
 }
 
+bool is_style_element(const GumboNode* node) noexcept {
+  return node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+         node->v.element.tag == GUMBO_TAG_STYLE;
+}
+
 std::string text_content(const GumboNode* element) {
   std::string text;
   const GumboVector& children = element->v.element.children;
@@ -82,6 +87,10 @@ class walker {
       // Template content is an inert DocumentFragment: browsers load nothing in it.
       if (options_.include_template) push_children(node, true);
       return;
+    }
+    // Inline CSS applies in every namespace (SVG elements take style= too), never when inert.
+    if (options_.read_styles && !inert && (attribute(node, "style") || is_style_element(node))) {
+      facts_.styles.push_back(node);
     }
     if (e.tag_namespace == GUMBO_NAMESPACE_SVG) {
       if (e.tag == GUMBO_TAG_IMAGE) add(node, element_kind::svg_image);

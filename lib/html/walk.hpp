@@ -52,10 +52,12 @@ struct walk_options {
   bool include_template = false;  // descend into template content (inert)
   bool read_robots = false;       // read <meta name=robots> (and robots_name) directives
   std::string_view robots_name;   // another meta name read like robots; empty for none
+  bool read_styles = false;       // record <style> elements and elements with a style attribute
 };
 
 struct document_facts {
   std::vector<element_ref> elements;          // in document order
+  std::vector<const GumboNode*> styles;       // <style> or style=, in document order (read_styles)
   std::optional<std::string_view> base_href;  // the first <base href> value, as written
   std::string title;
   std::string declared_charset;

@@ -40,6 +40,8 @@ struct redirect_hop {
   bool reused = false;
   asio::ip::tcp::endpoint remote;   ///< the address connected to (a proxy's, through one)
   std::uint64_t connection_id = 0;  ///< which connection carried it (unique in the process)
+  std::string reason;               ///< the status line's reason phrase
+  http::fields fields;              ///< the response head's fields
 };
 
 /// A response as the client hands it over. Reusable: async_fetch_into() clears and refills one,

@@ -93,6 +93,27 @@ class reference_kinds {
   std::uint32_t bits_ = 0;
 };
 
+/// Where something is written in the document's bytes, for rewriting it in place (a saved
+/// copy's links, wget --convert-links).
+struct source_range {
+  std::size_t begin = 0;  ///< byte offsets in the input; both 0 when unknown
+  std::size_t end = 0;
+  /// The bytes in [begin, end) are the text itself. False when the attribute holds character
+  /// references (&amp; ...): then the range is the whole attribute value as written, quotes
+  /// excluded.
+  bool exact = false;
+};
+
+/// CSS written in the document itself (reference_options::include_styles).
+struct inline_style {
+  /// A style attribute's value (character references decoded), or a <style> element's text.
+  std::string text;
+  /// A style attribute (a declaration list, CSS Style Attributes), else a <style> element (a
+  /// stylesheet).
+  bool attribute = false;
+  source_range source;
+};
+
 /// One URL the document names.
 struct reference {
   /// The absolute URL: http or https (data: only with data_url_policy::report, then
@@ -123,6 +144,9 @@ struct reference {
   bool module = false;
   /// A data: URL: the content is inline, nothing to fetch.
   bool inline_data = false;
+  /// Where the reference is written: the URL's own bytes (a srcset candidate's alone) when
+  /// exact, else its whole attribute value.
+  source_range source;
 };
 
 /// A reference that names nothing to fetch; every occurrence is listed.
@@ -161,12 +185,17 @@ struct reference_options {
   /// A crawler's own meta name (e.g. "corofetchbot"): <meta name=corofetchbot content=...> is
   /// then obeyed like <meta name=robots>. Compared ASCII case-insensitively; empty for none.
   std::string robots_name;
+  /// Also collect inline CSS: style attributes and <style> elements outside template and
+  /// noscript content (references::styles), for a page load that reads their url()s.
+  bool include_styles = false;
 };
 
 /// What a document names, and what it asks of crawlers.
 struct references {
   std::vector<reference> items;         ///< in document order, every occurrence
   std::vector<reference_skip> skipped;  ///< in document order
+  /// With reference_options::include_styles: the inline CSS, in document order.
+  std::vector<inline_style> styles;
   /// The document base URL every reference was resolved against: the first <base href> (if it
   /// parses and is not data: or javascript:), else the document URL.
   url::url base;

@@ -324,7 +324,7 @@ TEST_CASE("keep_bodies and save write the page and its images to disk", "[integr
   REQUIRE(::mkdtemp(templ.data()) != nullptr);
   const std::filesystem::path dir = templ;
   REQUIRE_FALSE(page::save(*r, dir));
-  const std::string host = "127.0.0.1_" + std::to_string(site.port());
+  const std::string host = "127.0.0.1:" + std::to_string(site.port());
   auto read = [](const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream s;

@@ -109,7 +109,9 @@ asio::awaitable<void> serve(site_server::state* s, tcp::socket socket) {
                            "\r\nContent-Type: " + r.content_type +
                            "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n" +
                            (r.location.empty() ? "" : "Location: " + r.location + "\r\n") +
-                           (close ? "Connection: close\r\n" : "") + "\r\n" + r.body;
+                           (close ? "Connection: close\r\n" : "");
+    for (const std::string& line : r.headers) response += line + "\r\n";
+    response += "\r\n" + r.body;
     try {
       co_await asio::async_write(socket, asio::buffer(response), asio::use_awaitable);
     } catch (const std::system_error&) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace corofetch::test {
 
@@ -23,6 +24,7 @@ class site_server {
     std::chrono::milliseconds delay{0};  ///< before the answer
     bool reset = false;                  ///< reset the connection instead of answering
     std::string location;                ///< a Location field, for redirects
+    std::vector<std::string> headers;    ///< more field lines ("Set-Cookie: a=1"), as written
   };
 
   /// Listens on `address` (a loopback IPv4 address) and a free port; paths it does not know

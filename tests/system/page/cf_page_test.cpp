@@ -97,7 +97,7 @@ TEST_CASE("cf-page --save writes the page and images back as they are; --har rec
                           "--har", har.string(), nginx.http_url() + "/"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
-  const fs::path copy = dir / "copy" / ("127.0.0.1_" + std::to_string(nginx.http_port()));
+  const fs::path copy = dir / "copy" / ("127.0.0.1:" + std::to_string(nginx.http_port()));
   CHECK(read_file(copy / "index.html") == read_file(site_root / "index.html"));
   std::size_t files = 0;
   for (const std::string& path : site_images()) {
