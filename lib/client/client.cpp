@@ -228,6 +228,13 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     co_return result_type{rec, nullptr};
   }
 
+  if (options.on_connection) {
+    connection_event event;
+    event.host = host;
+    event.port = port;
+    event.addresses = net::happy_eyeballs_order(endpoints);
+    options.on_connection(event);
+  }
   start = clock::now();
   const auto connect_bound = detail::bound_phase(to.connect, errc::connect_timeout, total_deadline);
   net::connect_options co;
@@ -274,7 +281,18 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     socket->non_blocking(true, ignored);
     s = net::stream(std::move(*socket));
   }
-  co_return result_type{{}, std::make_shared<detail::connection>(pool_, key, std::move(s))};
+  auto made = std::make_shared<detail::connection>(pool_, key, std::move(s));
+  if (options.on_connection) {
+    connection_event event;
+    event.what = connection_event::stage::connected;
+    event.host = host;
+    event.port = port;
+    event.remote = made->remote();
+    event.id = made->id();
+    event.tls = made->stream().tls_session();
+    options.on_connection(event);
+  }
+  co_return result_type{{}, std::move(made)};
 }
 
 asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request& req,

@@ -6,7 +6,9 @@
 #include <string>
 #include <variant>
 
+#include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
@@ -102,6 +104,21 @@ std::error_code prepare_handshake(ssl_stream& tls, std::string_view host, bool v
   return ok == 1 ? std::error_code{} : std::error_code(errc::tls_handshake_failed);
 }
 
+// X509_NAME as one line (OpenSSL's XN_FLAG_ONELINE: "C = US, O = Test, CN = localhost").
+std::string name_text(const X509_NAME* name) {
+  if (name == nullptr) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return {};
+  std::string text;
+  if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);  // NOLINT(google-runtime-int): OpenSSL's
+    if (size > 0) text.assign(data, static_cast<std::size_t>(size));
+  }
+  BIO_free(bio);
+  return text;
+}
+
 std::error_code handshake_failure(ssl_stream& tls, const std::error_code& ec, bool verify,
                                   std::string& detail) {
   const auto verify_result = SSL_get_verify_result(tls.native_handle());
@@ -137,6 +154,21 @@ asio::any_io_executor stream::get_executor() const noexcept {
 
 std::string_view stream::tls_error_detail() const noexcept {
   return impl_ ? std::string_view(impl_->detail) : std::string_view();
+}
+
+tls_session_info stream::tls_session() const {
+  tls_session_info info;
+  if (!impl_ || impl_->io.index() != 1) return info;
+  SSL* ssl = std::get<1>(impl_->io).native_handle();
+  if (SSL_is_init_finished(ssl) != 1) return info;
+  info.version = SSL_get_version(ssl);
+  if (const char* cipher = SSL_get_cipher_name(ssl); cipher != nullptr) info.cipher = cipher;
+  if (X509* cert = SSL_get1_peer_certificate(ssl); cert != nullptr) {
+    info.subject = name_text(X509_get_subject_name(cert));
+    info.issuer = name_text(X509_get_issuer_name(cert));
+    X509_free(cert);
+  }
+  return info;
 }
 
 void stream::close() noexcept {

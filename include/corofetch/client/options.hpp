@@ -2,6 +2,7 @@
 
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/http/serializer.hpp>
+#include <corofetch/net/stream.hpp>
 #include <corofetch/net/tls.hpp>
 #include <corofetch/result.hpp>
 
@@ -93,6 +94,22 @@ struct client_options {
   std::shared_ptr<cookie_jar> cookies;
 };
 
+/// A connection being opened, as a verbose log describes it (curl -v's "Trying" and
+/// "Connected to" lines and its TLS summary).
+struct connection_event {
+  enum class stage : std::uint8_t {
+    resolved,  ///< the host is resolved: `addresses` are about to be tried
+    connected  ///< connected (and through TLS): `remote`, `id` and `tls` are set
+  };
+  stage what = stage::resolved;
+  std::string host;  ///< the host connected to (the proxy's when through one)
+  std::uint16_t port = 0;
+  std::vector<asio::ip::tcp::endpoint> addresses;  ///< in the order they are tried
+  asio::ip::tcp::endpoint remote;
+  std::uint64_t id = 0;       ///< the connection's id (response::connection_id)
+  net::tls_session_info tls;  ///< empty for plain http
+};
+
 /// How one fetch runs.
 struct fetch_options {
   client::timeouts timeouts;
@@ -109,6 +126,9 @@ struct fetch_options {
   /// Called with the head of every request written (each redirect and retry too), as sent:
   /// for verbose logs. Empty: not called.
   std::function<void(std::string_view head)> on_request_head;
+  /// Called when a new connection is being opened: once its host is resolved, once it is
+  /// connected (not for a reused one). For verbose logs. Empty: not called.
+  std::function<void(const connection_event& event)> on_connection;
 };
 
 /// fetch_options with the client's default timeouts.

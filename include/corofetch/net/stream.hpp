@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -22,6 +23,15 @@ namespace corofetch::net {
 struct io_result {
   std::error_code error;
   std::size_t bytes = 0;
+};
+
+/// What a TLS session agreed on, for logs (curl -v prints the same): all empty for a plain
+/// stream or before the handshake.
+struct tls_session_info {
+  std::string version;  ///< the protocol, "TLSv1.3" or "TLSv1.2"
+  std::string cipher;   ///< the cipher suite, OpenSSL's name ("TLS_AES_256_GCM_SHA384")
+  std::string subject;  ///< the server certificate's subject, one line ("CN = localhost")
+  std::string issuer;   ///< its issuer, the same way
 };
 
 /// A connected byte stream: a plain TCP socket, or a TLS client session over one (asio::ssl
@@ -85,6 +95,10 @@ class stream {
 
   /// Closes the socket at once; pending operations complete with operation_aborted.
   void close() noexcept;
+
+  /// The negotiated TLS version and cipher and the server certificate's subject and issuer,
+  /// after a successful handshake; empty strings otherwise.
+  [[nodiscard]] tls_session_info tls_session() const;
 
   /// OpenSSL's reason for the last TLS failure on this stream ("self-signed certificate",
   /// "wrong version number"); empty when there was none.
