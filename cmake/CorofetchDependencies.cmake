@@ -11,6 +11,8 @@ pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 # Sitemaps (XML, streamed) and crawl scope by registrable domain (the public suffix list).
 pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
+# The shared crawl frontier (lib/redis): hiredis' async context, driven by Asio.
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 
 # Standalone Asio is header-only (libasio-dev): an interface target so every user gets the same
 # definitions.

@@ -105,8 +105,10 @@ class frontier {
   virtual ~frontier() = default;
 
   /// Queues each entry whose URL's fingerprint is not in the seen-set yet, at the back of its
-  /// host's queue, adds those to the seen-set, and returns how many were queued. The entries
-  /// may be moved from: `entries` is left for the caller to clear and reuse.
+  /// host's queue, adds those to the seen-set, and returns how many were queued (a frontier
+  /// that batches pushes to a shared store returns how many it accepted: the seen ones are
+  /// dropped when the batch arrives, before any later end of a lease). The entries may be moved
+  /// from: `entries` is left for the caller to clear and reuse.
   virtual asio::awaitable<result<std::size_t>> async_push(std::vector<frontier_entry>& entries) = 0;
   /// Records each entry not seen yet as seen and ended as skipped (a robots-disallowed or
   /// out-of-scope link reported once), and leaves in `entries` exactly those.
