@@ -44,12 +44,13 @@ struct pool_options {
   std::size_t max_total = 256;   ///< connections open in all
   /// An idle connection is closed after this long (servers close theirs after 5-75 s).
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
-  /// An idle connection taken again after at least this long is first checked for a close by
-  /// the server (one non-blocking recv with MSG_PEEK); one taken sooner is not, which saves a
-  /// syscall per request on a busy connection: a request failing on it before any response
-  /// byte is retried once on a fresh connection if idempotent. Requests that cannot be retried
-  /// (POST, streamed bodies) always check.
-  std::chrono::milliseconds idle_check_after{std::chrono::seconds(1)};
+  /// An idle connection taken again after at least this long is first checked (one
+  /// non-blocking recv with MSG_PEEK) for a close by the server, or for bytes it sent unasked
+  /// (RFC 9112 9.3: the connection is then closed, never reused). Zero, the default, checks at
+  /// every reuse. A longer time saves that syscall on a busy connection, at a price: bytes a
+  /// server sent unasked within it are read as the next request's response. Requests that
+  /// cannot be retried (POST, streamed bodies) always check.
+  std::chrono::milliseconds idle_check_after{0};
 };
 
 /// A fixed address for a host and port, bypassing DNS (curl's --resolve HOST:PORT:ADDR).

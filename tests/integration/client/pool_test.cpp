@@ -120,6 +120,25 @@ TEST_CASE("a connection the server closed while idle is detected before it is re
   CHECK(server.accepted() == 2);
 }
 
+TEST_CASE("bytes a server sends unasked after a response end that connection's reuse",
+          "[integration]") {
+  // The unsolicited bytes come after the response was read, while the connection is idle: a
+  // reuse soon after must still notice them (RFC 9112 9.3), or they would be read as the next
+  // request's response.
+  scripted_server server(
+      {script().expect_until().send(ok("one")).delay(50ms).send(ok("unasked")).stall(),
+       script().expect_until().send(ok("two"))});
+  auto bodies = run_coro([&]() -> asio::awaitable<std::string> {
+    client::client c(co_await asio::this_coro::executor, loopback_options());
+    auto a = co_await c.async_get(url_of(server));
+    co_await sleep_for(200ms);  // the unasked response arrives meanwhile
+    auto b = co_await c.async_get(url_of(server));
+    co_return (a ? a->body : a.error().message()) + "," + (b ? b->body : b.error().message());
+  });
+  CHECK(bodies == "one,two");
+  CHECK(server.accepted() == 2);
+}
+
 TEST_CASE("an idempotent request failing on a reused connection is retried once on a fresh one",
           "[integration]") {
   // The server reads the second request, then closes without a byte of response: the race of
