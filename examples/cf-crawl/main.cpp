@@ -3,22 +3,35 @@
 // --delay between two starts, links are followed within the scope and the depth; every URL
 // that ends is one line on stdout, one JSON object in --jsonl, and a request and a response
 // record in --warc (WARC 1.1). --state FILE keeps the frontier on disk: a crawl killed in
-// the middle goes on where it stopped when run again with the same flags.
+// the middle goes on where it stopped when run again with the same flags. --redis URL --job
+// NAME shares the frontier instead: any number of cf-crawl workers, on any machines, crawl one
+// job together through one Redis (politeness holds across them all; the URLs a dead worker
+// leased are crawled by the others once their --lease expires), each writing its own outputs;
+// --status prints the job's state and --reset removes it.
 //
 //   cf-crawl http://127.0.0.1:8080/
 //   cf-crawl --depth 2 --jsonl pages.jsonl --warc site.warc.gz http://127.0.0.1:8080/
 //   cf-crawl --resolve site.test:8080:127.0.0.1 --per-host 8 --delay 0 --state crawl.state
 //            --jsonl pages.jsonl http://site.test:8080/
+//   cf-crawl --redis redis://10.0.0.5:6379/0 --job site --jsonl worker1.jsonl http://site.test/
+//   cf-crawl --redis redis://10.0.0.5:6379/0 --job site --status
 //
-// Exit status: 0 when the crawl ended and every URL fetched answered below 400, 1 when some
-// failed (no response, or a 4xx or 5xx status) or the crawl could not go on (a state file or
-// output that cannot be written), 2 on bad usage, 130 when interrupted (after a graceful stop).
+// Exit status: 0 when the crawl ended and every URL fetched answered below 400 (and after
+// --status or --reset), 1 when some failed (no response, or a 4xx or 5xx status) or the crawl
+// could not go on (a state file or output that cannot be written, Redis unreachable), 2 on bad
+// usage, 130 when interrupted (after a graceful stop).
+#include <corofetch/client/client.hpp>
 #include <corofetch/client/error.hpp>
 #include <corofetch/crawl/crawler.hpp>
 #include <corofetch/crawl/error.hpp>
+#include <corofetch/crawl/redis_frontier.hpp>
 #include <corofetch/crawl/warc.hpp>
+#include <corofetch/redis/client.hpp>
+#include <corofetch/redis/endpoint.hpp>
 #include <corofetch/url/error.hpp>
 #include <corofetch/version.hpp>
+
+#include "common/run.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -32,12 +45,14 @@
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -46,6 +61,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -56,6 +72,7 @@ namespace {
 
 namespace client = corofetch::client;
 namespace crawl = corofetch::crawl;
+namespace redis = corofetch::redis;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
@@ -89,6 +106,11 @@ struct cli {
   bool report_skipped = false;
   std::string warc;
   std::string state;
+  std::string redis;  // the shared frontier's Redis; empty: the embedded frontier
+  std::string job = "default";
+  unsigned lease = 60;
+  bool status = false;
+  bool reset = false;
   std::vector<std::string> resolves;
   std::vector<std::string> dns_servers;
   std::string cacert;
@@ -462,7 +484,171 @@ int exit_code(const outcome& o) {
   return o.progress.failed + o.progress.http_errors > 0 ? exit_failed : exit_ok;
 }
 
+// --- the shared frontier (--redis) ---------------------------------------------------------
+
+// A failed call to Redis as one line: a bad --job is bad usage (exit 2); anything else (Redis
+// unreachable, refusing AUTH, answering an error) means the tool could not run (exit 1).
+int redis_failure(const cli& c, const redis::endpoint& where, std::error_code ec,
+                  const std::string& detail) {
+  if (ec == crawl::errc::invalid_options) {
+    return fail(fmt::format("--job \"{}\": 1 to 64 letters, digits, '.', '_' or '-'", c.job));
+  }
+  std::string line = redis::to_string(where) + ": " + ec.message();
+  if (!detail.empty()) line += ": " + detail;
+  return fail(line, exit_failed);
+}
+
+json status_json(const cli& c, const redis::endpoint& where, const crawl::job_status& s) {
+  json j = {{"job", c.job}, {"redis", redis::to_string(where)}, {"exists", s.exists}};
+  if (!s.exists) return j;
+  const crawl::frontier_stats& n = s.counters;
+  j.update({{"queued", n.queued},
+            {"delayed", n.delayed},
+            {"leased", n.leased},
+            {"hosts", n.hosts},
+            {"hosts_met", s.hosts_met},
+            {"seen", n.seen},
+            {"fetched", n.fetched},
+            {"failed", n.failed},
+            {"skipped", n.skipped},
+            {"expired_leases", s.expired},
+            {"pages_per_sec", s.pages_per_second},
+            {"per_host", s.politeness.per_host},
+            {"delay_ms", s.politeness.delay.count()},
+            {"lease_ms", s.lease.count()}});
+  return j;
+}
+
+void print_status(const cli& c, const redis::endpoint& where, const crawl::job_status& s) {
+  if (!s.exists) {
+    std::printf("job %s: no such job in %s\n", c.job.c_str(), redis::to_string(where).c_str());
+    return;
+  }
+  const crawl::frontier_stats& n = s.counters;
+  fmt::print("job       {} in {}\n", c.job, redis::to_string(where));
+  fmt::print("queued    {} ({} delayed for a retry)\n", n.queued, n.delayed);
+  fmt::print("leased    {} ({} leases expired so far)\n", n.leased, s.expired);
+  fmt::print("hosts     {} active, {} met\n", n.hosts, s.hosts_met);
+  fmt::print("seen      {}\n", n.seen);
+  fmt::print("fetched   {}\n", n.fetched);
+  fmt::print("failed    {}\n", n.failed);
+  fmt::print("skipped   {}\n", n.skipped);
+  fmt::print("pages/s   {:.1f}\n", s.pages_per_second);
+  fmt::print("limits    {} per host, {:.3f} s apart, leases of {:.0f} s\n", s.politeness.per_host,
+             seconds(s.politeness.delay), seconds(s.lease));
+}
+
+// --status and --reset: one call to Redis, its answer on stdout.
+asio::awaitable<int> job_command(const cli& c, redis::endpoint where) {
+  redis::client_options ro;
+  ro.server = where;
+  const auto executor = co_await asio::this_coro::executor;
+  redis::client rc(executor, ro);
+  if (c.reset) {
+    auto removed = co_await crawl::async_reset_job(rc, c.job);
+    if (!removed) co_return redis_failure(c, where, removed.error(), rc.error_detail());
+    if (c.json) {
+      std::printf("%s\n", json({{"job", c.job}, {"removed_keys", *removed}}).dump().c_str());
+    } else {
+      std::printf("job %s: %llu keys removed\n", c.job.c_str(),
+                  static_cast<unsigned long long>(*removed));
+    }
+    co_return exit_ok;
+  }
+  auto status = co_await crawl::async_job_status(rc, c.job);
+  if (!status) co_return redis_failure(c, where, status.error(), rc.error_detail());
+  if (c.json) {
+    std::printf("%s\n", status_json(c, where, *status).dump().c_str());
+  } else {
+    print_status(c, where, *status);
+  }
+  co_return exit_ok;
+}
+
+// The job this worker joins. `existed`: the job was under way before (this worker may be one
+// run again after a crash, whose outputs go on after what it wrote).
+struct shared_frontier {
+  std::unique_ptr<crawl::redis_frontier> frontier;
+  bool existed = false;
+};
+
+asio::awaitable<int> join_job(const cli& c, redis::endpoint where,
+                              const crawl::crawl_options& options, shared_frontier& out) {
+  const auto executor = co_await asio::this_coro::executor;
+  {
+    redis::client_options ro;
+    ro.server = where;
+    redis::client rc(executor, ro);
+    auto status = co_await crawl::async_job_status(rc, c.job);
+    if (!status) co_return redis_failure(c, where, status.error(), rc.error_detail());
+    out.existed = status->exists;
+  }
+  crawl::redis_frontier_options fo;
+  fo.url = c.redis;
+  fo.job = c.job;
+  fo.lease = std::chrono::seconds(c.lease);
+  fo.politeness = options.politeness;  // taken by the job's first worker only
+  if (options.expected_urls != 0) fo.expected_urls = options.expected_urls;
+  std::string detail;
+  auto made = co_await crawl::redis_frontier::async_create(fo, &detail);
+  if (!made) {
+    if (made.error() == crawl::errc::invalid_options)
+      co_return redis_failure(c, where, made.error(), {});
+    co_return fail(detail.empty() ? made.error().message() : detail, exit_failed);
+  }
+  out.frontier = std::move(*made);
+  co_return exit_ok;
+}
+
+// Sends the ends of leases the frontier still batches (a crawl stopped by --max-pages or a
+// signal), so that their URLs need not wait for the leases to expire.
+void flush_shared(asio::io_context& io, crawl::redis_frontier& f, outcome& o) {
+  io.restart();
+  std::error_code flushed;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { flushed = co_await f.async_flush(); },
+      [&](const std::exception_ptr& e) {
+        if (e) std::rethrow_exception(e);
+        io.stop();  // as after joining the job
+      });
+  io.run();
+  if (flushed && !o.error) {
+    o.error = flushed;
+    o.error_detail = "the last acknowledgements did not reach Redis: " + flushed.message();
+  }
+}
+
 // --- the run -------------------------------------------------------------------------------
+
+// What the flags ask for: a crawl from seeds, or --status or --reset of a --redis job (CLI11
+// has checked which flags need or exclude which).
+std::optional<std::string> mode_usage(const cli& c) {
+  if (!c.redis.empty()) {
+    auto parsed = redis::parse_url(c.redis);
+    if (!parsed) return "--redis: " + parsed.error().message();
+  }
+  if ((c.status || c.reset) && !c.seeds.empty()) {
+    return std::string(c.status ? "--status" : "--reset") + " takes no URL";
+  }
+  if (!c.status && !c.reset && c.seeds.empty()) return std::string("url is required");
+  return std::nullopt;
+}
+
+// The crawler: over the job's frontier with a client of its own made here, or over the
+// frontier and client it makes itself. Throws what the client throws (a bad --cacert).
+void make_crawler(asio::io_context& io, client::client_options co,
+                  const crawl::crawl_options& options, crawl::redis_frontier* shared,
+                  std::optional<client::client>& http, std::optional<crawl::crawler>& crawler) {
+  if (shared == nullptr) {
+    crawler.emplace(io.get_executor(), std::move(co), options);
+    return;
+  }
+  // The job's politeness (its first worker's) is the one that holds.
+  co.pool.max_per_host = std::max(co.pool.max_per_host, shared->options().politeness.per_host);
+  co.pool.max_total = std::max(co.pool.max_total, options.concurrency);
+  http.emplace(io.get_executor(), std::move(co));
+  crawler.emplace(*http, options, shared);
+}
 
 struct outputs {
   std::optional<jsonl_output> jsonl;
@@ -491,8 +677,8 @@ crawl::page_handler make_handler(outputs& out) {
 
 // Runs the crawl to its end on one thread. SIGINT or SIGTERM stops it gracefully (the fetches
 // in flight end and are reported); a second one cancels them.
-outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cli& c,
-                         outputs& out) {
+outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cli& c, outputs& out,
+                         bool stop_when_done) {
   outcome result;
   asio::cancellation_signal cancel;
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -517,6 +703,7 @@ outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cl
     status_timer.cancel();
     signals.cancel();
     crawler.http_client().close_idle();
+    if (stop_when_done) io.stop();
   };
   asio::co_spawn(
       io,
@@ -553,10 +740,33 @@ int run(const cli& c) {
   crawl::crawl_options options;
   if (auto problem = client_settings(c, client_options)) return fail(*problem);
   if (auto problem = crawl_settings(c, options)) return fail(*problem);
+  if (auto problem = mode_usage(c)) return fail(*problem);
+  std::optional<redis::endpoint> where;
+  if (!c.redis.empty()) where = *redis::parse_url(c.redis);
 
-  // A state file that exists is a crawl resumed: the outputs go on after what it wrote.
+  asio::io_context io(1);
+  if (c.status || c.reset) {
+    return corofetch::tool::run_coroutine(io, "cf-crawl", [&] { return job_command(c, *where); });
+  }
+  shared_frontier shared;
+  if (where) {
+    int joined = exit_failed;
+    asio::co_spawn(io, join_job(c, *where, options, shared),
+                   [&](const std::exception_ptr& e, int r) {
+                     if (e) std::rethrow_exception(e);
+                     joined = r;
+                     io.stop();  // the Redis client may leave a wait behind: run() would not return
+                   });
+    io.run();
+    if (joined != exit_ok) return joined;
+    io.restart();
+  }
+
+  // A state file that exists is a crawl resumed, and so is a Redis job under way: the outputs
+  // go on after what an earlier run wrote.
   std::error_code ec;
-  const bool resume = !c.state.empty() && fs::exists(c.state, ec);
+  const bool resume =
+      shared.frontier ? shared.existed : !c.state.empty() && fs::exists(c.state, ec);
   outputs out;
   out.print = !c.quiet && !c.json;
   out.live = !c.quiet && !c.json && isatty(STDERR_FILENO) != 0;
@@ -567,14 +777,15 @@ int run(const cli& c) {
     return fail(e.what());
   }
 
-  asio::io_context io(1);
+  std::optional<client::client> http;  // the crawler's own with the embedded frontier
   std::optional<crawl::crawler> crawler;
   try {
-    crawler.emplace(io.get_executor(), client_options, options);
+    make_crawler(io, client_options, options, shared.frontier.get(), http, crawler);
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  outcome o = crawl_until_done(*crawler, io, c, out);
+  outcome o = crawl_until_done(*crawler, io, c, out, shared.frontier != nullptr);
+  if (shared.frontier) flush_shared(io, *shared.frontier, o);
   if (out.warc) {
     try {
       out.warc->close();
@@ -632,9 +843,33 @@ void add_options(CLI::App& app, cli& c) {
   app.add_option("--warc", c.warc,
                  "Write a WARC 1.1 file of every exchange (robots.txt too); a name ending in .gz "
                  "gets one gzip member per record");
-  app.add_option("--state", c.state,
-                 "Keep the frontier and the seen URLs in FILE: run again with the same flags to "
-                 "resume a crawl that was stopped or killed (outputs are appended to)");
+  auto* state = app.add_option(
+      "--state", c.state,
+      "Keep the frontier and the seen URLs in FILE: run again with the same flags to "
+      "resume a crawl that was stopped or killed (outputs are appended to)");
+  auto* redis_url =
+      app.add_option("--redis", c.redis,
+                     "Share the frontier through Redis at redis://[[USER]:PASSWORD@]HOST[:PORT]"
+                     "[/DB]: every cf-crawl with the same --redis and --job crawls one job, "
+                     "politeness counted across all; each writes its own outputs (appended to "
+                     "when the job was under way)");
+  app.add_option("--job", c.job,
+                 "The job's name with --redis: 1 to 64 letters, digits, '.', '_' or '-' "
+                 "(default \"default\")")
+      ->needs(redis_url);
+  app.add_option("--lease", c.lease,
+                 "Seconds a worker holds a URL without news before it goes back to the queue "
+                 "(default 60; renewed while it works; the job's first worker sets it)")
+      ->check(CLI::Range(1U, 86400U))
+      ->needs(redis_url);
+  auto* status = app.add_flag("--status", c.status,
+                              "Print the --redis job's state (queued, delayed, leased, hosts, "
+                              "seen, fetched, failed, skipped, pages/s; --json: one JSON "
+                              "document) and exit")
+                     ->needs(redis_url);
+  app.add_flag("--reset", c.reset, "Remove the --redis job's keys, print how many, and exit")
+      ->needs(redis_url)
+      ->excludes(status);
   app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)")
       ->allow_extra_args(false);
   app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
@@ -643,7 +878,8 @@ void add_options(CLI::App& app, cli& c) {
   app.add_flag("-k,--insecure", c.insecure, "Do not verify servers' certificates");
   app.add_flag("--json", c.json, "No line per URL; one JSON summary on stdout at the end");
   app.add_flag("-q,--quiet", c.quiet, "No line per URL, no status line, no summary");
-  app.add_option("url", c.seeds, "Seed URLs (http:// or https://)")->required();
+  state->excludes(redis_url);
+  app.add_option("url", c.seeds, "Seed URLs (http:// or https://)");
 }
 
 }  // namespace
@@ -656,7 +892,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 the crawl ended and every URL fetched answered below 400; 1 some URLs "
       "failed (no response, or a 4xx or 5xx status) or the crawl could not go on (a state file "
-      "or an output that cannot be written); 2 bad usage; 130 interrupted (SIGINT or SIGTERM "
+      "or an output that cannot be written, Redis unreachable); 0 also after --status and "
+      "--reset; 2 bad usage; 130 interrupted (SIGINT or SIGTERM "
       "stops gracefully, a second one at once).");
   try {
     app.parse(argc, argv);
