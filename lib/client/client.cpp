@@ -292,7 +292,7 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     event.tls = made->stream().tls_session();
     options.on_connection(event);
   }
-  co_return result_type{{}, std::move(made)};
+  co_return result_type{std::error_code{}, std::move(made)};
 }
 
 asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request& req,
