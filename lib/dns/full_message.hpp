@@ -29,8 +29,8 @@ using full_message = response;
 
 /// A query for `name` and `type`, class IN, with message id `id`, RD clear unless
 /// `recursion_desired` (RFC 1034 4.3.1: an iterative resolver asks each server for what it
-/// knows itself; a stub asks a recursive server to find it) and, when `udp_payload` is not 0,
-/// an EDNS0 OPT record offering that UDP payload size (RFC 6891 6.1.2, 6.2.3).
+/// knows itself; a client resolver asks a recursive server to find it) and, when `udp_payload`
+/// is not 0, an EDNS0 OPT record offering that UDP payload size (RFC 6891 6.1.2, 6.2.3).
 /// errc::bad_name when `name` has no plain wire form (see plain_wire_name()).
 [[nodiscard]] result<std::vector<std::uint8_t>> make_query(std::uint16_t id,
                                                            const std::string& name,

@@ -1,5 +1,5 @@
-// A stub's single question to a name server, as dig asks it: over the iterative resolver's
-// transport (authority_exchange.cpp), with RD set, the reply read whole.
+// One question from a client resolver to a name server, as dig asks it: over the iterative
+// resolver's transport (authority_exchange.cpp), with RD set, the reply read whole.
 #include <corofetch/dns/error.hpp>
 #include <corofetch/dns/server_query.hpp>
 
