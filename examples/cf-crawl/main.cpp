@@ -31,6 +31,7 @@
 #include <corofetch/url/error.hpp>
 #include <corofetch/version.hpp>
 
+#include "common/format.hpp"
 #include "common/run.hpp"
 
 #include <fmt/format.h>
@@ -118,16 +119,6 @@ struct cli {
   bool json = false;
   bool quiet = false;
 };
-
-std::string human_bytes(std::uint64_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < std::uint64_t{1024} * 1024)
-    return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
-  if (n < std::uint64_t{1024} * 1024 * 1024) {
-    return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024.0 * 1024));
-  }
-  return fmt::format("{:.2f} GiB", static_cast<double>(n) / (1024.0 * 1024 * 1024));
-}
 
 double ms(std::chrono::nanoseconds d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -387,8 +378,8 @@ void print_page(const crawl::crawl_page& p) {
   }
   const std::string status = p.status() == 0 ? std::string("ERR") : std::to_string(p.status());
   std::printf("%-4s %10s %8.1f ms  %s%s%s\n", status.c_str(),
-              human_bytes(p.response.body_bytes).c_str(), ms(p.elapsed), p.url.c_str(),
-              p.error ? "  " : "", p.error ? error_text(p).c_str() : "");
+              corofetch::tool::human_size(p.response.body_bytes).c_str(), ms(p.elapsed),
+              p.url.c_str(), p.error ? "  " : "", p.error ? error_text(p).c_str() : "");
 }
 
 std::uint64_t ended(const crawl::crawl_progress& p) {
@@ -461,8 +452,8 @@ void print_summary(const outcome& o) {
   const crawl::crawl_progress& p = o.progress;
   std::string line = fmt::format(
       "cf-crawl: {} pages ({} failed, {} HTTP errors, {} skipped), {} in {:.2f} s, {:.1f} pages/s",
-      ended(p), p.failed, p.http_errors, p.skipped, human_bytes(p.bytes), seconds(p.elapsed),
-      rate(p));
+      ended(p), p.failed, p.http_errors, p.skipped, corofetch::tool::human_size(p.bytes),
+      seconds(p.elapsed), rate(p));
   if (o.summary && o.summary->resumed_finished > 0) {
     line += fmt::format("; resumed after {} URLs, {} queued again", o.summary->resumed_finished,
                         o.summary->resumed_pending);
