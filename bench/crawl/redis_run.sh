@@ -11,6 +11,13 @@
 # one killed with SIGKILL in the middle; how long until its leased URLs were taken again, and
 # whether any was lost.
 #
+# What bounds the speed-up on this site, whatever the workers: host K is first linked from host
+# K-1's first page, so the hosts are found one after another (each one robots.txt and one page,
+# about 45 ms, later than the one before), and each host's PAGES pages take at least PAGES /
+# PER_HOST x DELAY. With the defaults the last host starts after about 2.2 s and needs 2 s,
+# while one worker at CONCURRENCY 32 needs 10000 / (32 / 20 ms) = 6.25 s at best: 2 workers can
+# be at most about 1.5x one on it, on an idle machine. More PAGES lift that bound.
+#
 # Build:  cmake -S . -B build-bench -G Ninja -DCF_BUILD_BENCH=ON
 #         ninja -C build-bench redis_bench bench_crawl_origin
 # Run:    BUILD_DIR=build-bench bench/crawl/redis_run.sh

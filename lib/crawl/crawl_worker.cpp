@@ -1,6 +1,7 @@
 // What a crawl worker does with one lease: robots.txt first (fetched once per origin while the
-// other workers of that origin wait), then the fetch with its retries, the links, the report to
-// the page handler, the links pushed, and the lease ended. Every await that can suspend is
+// other workers of that origin wait; with a shared frontier, once per origin for every process
+// of the crawl), then the fetch with its retries, the links, the report to the page handler,
+// the links pushed, and the lease ended. Every await that can suspend is
 // followed by a look at the cancellation state, read directly: in Asio 1.22 awaiting any
 // further awaitable after a cancellation throws, and a cancelled worker must leave quietly.
 #include "crawl/crawl_run.hpp"
@@ -64,17 +65,23 @@ bool is_redirect_failure(std::error_code ec) {
          ec == client::errc::invalid_redirect || ec == client::errc::insecure_redirect;
 }
 
-std::shared_ptr<const robots_outcome> store_robots(run_state& s, const std::string& origin,
-                                                   std::error_code ec, const crawl_page& page,
-                                                   std::string_view body) {
-  const auto now = clock_type::now();
-  if (!ec) return s.robots.store_response(origin, page.response.status, body, now);
+// The status robots.txt is stored under: the response's, a redirect's for a chain given up on,
+// 0 for no response at all.
+int robots_status(std::error_code ec, const crawl_page& page) {
+  if (!ec) return page.response.status;
   if (is_redirect_failure(ec)) {
-    const int status =
-        page.response.redirects.empty() ? 302 : page.response.redirects.back().status;
-    return s.robots.store_response(origin, status, {}, now);
+    return page.response.redirects.empty() ? 302 : page.response.redirects.back().status;
   }
-  return s.robots.store_failure(origin, now);
+  return 0;
+}
+
+// Stores a robots.txt outcome fetched at `fetched` (by this worker or, through a shared
+// frontier, another): its expiry counts from then.
+std::shared_ptr<const robots_outcome> store_robots(run_state& s, const std::string& origin,
+                                                   int status, std::string_view body,
+                                                   clock_type::time_point fetched) {
+  if (status == 0) return s.robots.store_failure(origin, fetched);
+  return s.robots.store_response(origin, status, body, fetched);
 }
 
 void land(run_state& s, const std::string& origin, const std::shared_ptr<robots_flight>& f) {
@@ -98,12 +105,11 @@ asio::awaitable<void> queue_sitemaps(run_state& s, worker& w, const robots_outco
 }
 
 // Fetches `target`'s robots.txt with the worker's lease (its start is the one this request
-// uses), stores the outcome, applies its Crawl-delay and queues its sitemaps, then lets the
-// workers waiting for it go on.
+// uses), stores the outcome (in the shared frontier too when `share`), applies its Crawl-delay
+// and queues its sitemaps, then lets the workers waiting for it go on.
 asio::awaitable<void> fetch_robots(run_state& s, worker& w, const url::url& target,
-                                   const std::string& origin) {
-  auto flight = std::make_shared<robots_flight>(w.wake.get_executor());
-  s.robots_flights[origin] = flight;
+                                   const std::string& origin,
+                                   const std::shared_ptr<robots_flight>& flight, bool share) {
   const std::string robots_url = robots_txt_url(target);
   crawl_page& page = w.page;  // the lease's page is filled again when the URL comes back
   reset_page(page);
@@ -137,12 +143,20 @@ asio::awaitable<void> fetch_robots(run_state& s, worker& w, const url::url& targ
     land(s, origin, flight);
     co_return;
   }
-  const auto outcome = store_robots(s, origin, ec, page, body);
+  const int status = robots_status(ec, page);
+  if (ec) body.clear();
+  const auto now = clock_type::now();
+  const auto outcome = store_robots(s, origin, status, body, now);
   ++s.counters.robots_fetches;
   if (const auto delay = outcome->rules.crawl_delay()) {
     const std::string host(host_key(w.lease->entry.url));
     const std::error_code ended_with = co_await s.front.async_set_crawl_delay(host, *delay);
     check(s, ended_with);
+  }
+  if (share) {  // after the Crawl-delay: no worker reads the rules before the spacing holds
+    const std::error_code stored =
+        co_await s.front.async_store_robots(origin, status, body, outcome->expires - now);
+    check(s, stored);
   }
   land(s, origin, flight);
   if (s.options.report_robots) {
@@ -160,6 +174,47 @@ asio::awaitable<void> fetch_robots(run_state& s, worker& w, const url::url& targ
   }
 }
 
+// How often a worker asks a shared frontier again for a robots.txt another worker is fetching.
+constexpr auto robots_poll = std::chrono::milliseconds(50);
+
+// An origin's robots.txt into s.robots: read from a shared frontier (one worker of the crawl
+// fetches it, the others wait for it there), or fetched here with the lease. `requested` says
+// whether this worker sent the request. Nothing is stored when the worker is cancelled or the
+// frontier fails (the crawl then stops).
+asio::awaitable<void> obtain_robots(run_state& s, worker& w, const url::url& target,
+                                    const std::string& origin, bool& requested) {
+  auto flight = std::make_shared<robots_flight>(w.wake.get_executor());
+  s.robots_flights[origin] = flight;  // this process's other workers wait for it
+  asio::steady_timer pause(w.wake.get_executor());
+  for (;;) {
+    auto shared = co_await s.front.async_robots(origin);
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (!shared || is_cancelled(state)) {
+      if (!shared) check(s, shared.error());
+      land(s, origin, flight);
+      co_return;
+    }
+    if (shared->what == shared_robots::state::stored) {
+      store_robots(s, origin, shared->status, shared->body, clock_type::now() - shared->age);
+      land(s, origin, flight);
+      co_return;
+    }
+    if (shared->what != shared_robots::state::wait) {
+      requested = true;
+      co_await fetch_robots(s, w, target, origin, flight,
+                            shared->what == shared_robots::state::fetch);
+      co_return;
+    }
+    pause.expires_after(robots_poll);
+    co_await pause.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    const auto waited = co_await asio::this_coro::cancellation_state;
+    if (is_cancelled(waited)) {
+      land(s, origin, flight);
+      co_return;
+    }
+  }
+}
+
 enum class gate : std::uint8_t { open, closed, cancelled };
 
 // Ends the lease as skipped (robots.txt refuses it), reporting it when asked.
@@ -174,15 +229,22 @@ asio::awaitable<void> skip_lease(run_state& s, worker& w, std::string detail) {
   s.lease_ended(false);
 }
 
+// The lease's URL as robots.txt's `outcome` has it: fetched (open) or skipped (closed).
+asio::awaitable<gate> obey_robots(run_state& s, worker& w, const url::url& target,
+                                  const robots_outcome& outcome) {
+  if (outcome.allowed(target.path_and_query())) co_return gate::open;
+  co_await skip_lease(s, w, robots_refusal(outcome, target.path_and_query()));
+  co_return gate::closed;
+}
+
 // Whether robots.txt lets the lease's URL be fetched now. When the origin's robots.txt is not
 // known yet, the lease is spent on it (or waits for the worker fetching it) and its URL goes
-// back to the front of its queue, to come again under the host's spacing (RFC 9309 2.3).
+// back to the front of its queue, to come again under the host's spacing (RFC 9309 2.3). One
+// read from a shared frontier spends no request: the URL goes on at once.
 asio::awaitable<gate> pass_robots(run_state& s, worker& w, const url::url& target) {
   const std::string origin = robots_origin(target);
   if (const auto outcome = s.robots.lookup(origin, clock_type::now())) {
-    if (outcome->allowed(target.path_and_query())) co_return gate::open;
-    co_await skip_lease(s, w, robots_refusal(*outcome, target.path_and_query()));
-    co_return gate::closed;
+    co_return co_await obey_robots(s, w, target, *outcome);
   }
   bool requested = false;
   if (const auto it = s.robots_flights.find(origin); it != s.robots_flights.end()) {
@@ -193,10 +255,11 @@ asio::awaitable<gate> pass_robots(run_state& s, worker& w, const url::url& targe
       if (is_cancelled(state)) co_return gate::cancelled;
     }
   } else {
-    requested = true;
-    co_await fetch_robots(s, w, target, origin);
+    co_await obtain_robots(s, w, target, origin, requested);
     const auto state = co_await asio::this_coro::cancellation_state;
     if (is_cancelled(state)) co_return gate::cancelled;
+    const auto outcome = s.robots.lookup(origin, clock_type::now());
+    if (!requested && outcome) co_return co_await obey_robots(s, w, target, *outcome);
   }
   const std::error_code ended_with = co_await s.front.async_retry(
       *w.lease, retry_kind::again, frontier::duration::zero(), requested);

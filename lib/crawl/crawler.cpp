@@ -395,6 +395,7 @@ asio::awaitable<result<crawl_summary>> crawler::async_run(std::vector<std::strin
   // all the same, so the state is reset first.
   co_await asio::this_coro::reset_cancellation_state();
   co_await detail::stop_workers(s);
+  front.release_leases();  // those of workers cut short: a shared frontier stops renewing them
   s->ended = detail::clock_type::now();
 
   const crawl_summary summary = impl_->summarize(*s, progress());

@@ -1,4 +1,5 @@
-// What every frontier shares: the host a URL is scheduled under.
+// What every frontier shares: the host a URL is scheduled under, and the defaults of a frontier
+// that keeps no robots.txt of its own.
 #include <corofetch/crawl/frontier.hpp>
 
 namespace corofetch::crawl {
@@ -13,6 +14,20 @@ std::string_view host_key(std::string_view canonical_url) noexcept {
     authority.remove_prefix(at + 1);
   }
   return authority;
+}
+
+asio::awaitable<result<shared_robots>> frontier::async_robots(std::string origin) {
+  (void)origin;
+  co_return shared_robots{};
+}
+
+asio::awaitable<std::error_code> frontier::async_store_robots(std::string origin, int status,
+                                                              std::string body, duration ttl) {
+  (void)origin;
+  (void)status;
+  (void)body;
+  (void)ttl;
+  co_return std::error_code();
 }
 
 }  // namespace corofetch::crawl

@@ -26,7 +26,9 @@ namespace corofetch::crawl {
 
 using clock_type = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-constexpr int job_version = 1;
+// 2: leases name their worker ("WID HOST ENTRY"), hosts count each worker's leases (fair
+// claims), robots.txt is kept per job.
+constexpr int job_version = 2;
 // Batched strings (five a record) past which the batch goes at once: a page of many links.
 constexpr std::size_t max_pending = std::size_t{5} * 2048;
 
@@ -109,13 +111,17 @@ struct redis_frontier::impl : std::enable_shared_from_this<impl> {
         client(ex, std::move(co)),
         prefix(job_prefix(options.job)),
         flush_timer(ex),
-        renew_timer(ex) {}
+        renew_timer(ex) {
+    poll_wait = min_poll();
+  }
 
   asio::any_io_executor executor;
   redis_frontier_options options;
   redis::client client;
   std::string prefix;
   int bits = 16;
+  std::string worker_id;      // this worker's number in the job (fair claims)
+  milliseconds poll_wait{0};  // the next wait after a take that found nothing (see read_take)
   // Batched records for the next take, five strings each (see take_script): pushes and ends
   // of leases in the order the crawler made them, so a page's links reach Redis no later than
   // its ack, in the same script.
@@ -131,15 +137,20 @@ struct redis_frontier::impl : std::enable_shared_from_this<impl> {
   frontier_stats last;
   std::uint64_t pauses = 0;
 
+  [[nodiscard]] milliseconds min_poll() const noexcept {
+    return std::max(options.poll / 5, milliseconds(1));
+  }
   asio::awaitable<result<redis::reply>> call(const redis::script& s,
                                              const std::vector<std::string>& args);
   asio::awaitable<std::error_code> init();
   void fingerprint_args(std::uint64_t f, std::vector<std::string>& args) const;
-  std::error_code read_take(const redis::reply& r, std::vector<frontier_lease>& out,
-                            take_status& status);
+  std::error_code read_take(const redis::reply& r, std::size_t max,
+                            std::vector<frontier_lease>& out, take_status& status);
   asio::awaitable<std::error_code> end_lease(const frontier_lease& lease, char op, bool requested,
                                              duration delay);
+  void add_end(std::string token, char op, bool requested, duration delay);
   void add_push(const frontier_entry& e);
+  void release_held();
   std::vector<std::string> take_args(std::size_t max);
   asio::awaitable<std::error_code> flush();
   void arm_flush();
@@ -184,7 +195,7 @@ asio::awaitable<std::error_code> redis_frontier::impl::init() {
   auto r = co_await client.async_eval(detail::init_script(), std::vector<std::string>(),
                                       std::move(args));
   if (!r) co_return r.error();
-  if (r->type != redis::reply_type::array || r->elements.size() != 7)
+  if (r->type != redis::reply_type::array || r->elements.size() != 8)
     co_return redis::errc::unexpected_reply;
   const auto& e = r->elements;
   options.politeness.per_host = counter(e[1]);
@@ -192,6 +203,7 @@ asio::awaitable<std::error_code> redis_frontier::impl::init() {
   options.politeness.max_crawl_delay = milliseconds(counter(e[3]));
   options.lease = milliseconds(counter(e[4]));
   bits = static_cast<int>(counter(e[5]));
+  worker_id = std::to_string(counter(e[7]));
   if (counter(e[6]) != job_version || bits < 1 || bits > 32 || options.lease.count() <= 0)
     co_return redis::errc::unexpected_reply;
   co_return std::error_code();
@@ -206,7 +218,7 @@ void redis_frontier::impl::fingerprint_args(std::uint64_t f, std::vector<std::st
   args.push_back(std::move(field));
 }
 
-std::error_code redis_frontier::impl::read_take(const redis::reply& r,
+std::error_code redis_frontier::impl::read_take(const redis::reply& r, std::size_t max,
                                                 std::vector<frontier_lease>& out,
                                                 take_status& status) {
   const auto& e = r.elements;
@@ -229,8 +241,14 @@ std::error_code redis_frontier::impl::read_take(const redis::reply& r,
     held.insert(token);
   }
   status.exhausted = last.queued == 0 && last.delayed == 0 && last.leased == 0;
+  // Other workers' pushes and ends cannot be seen coming: a take that finds nothing asks again
+  // after min_poll, then twice as long each time up to options.poll, so that URLs (or slots)
+  // freed elsewhere are found soon without polling an idle job hard.
+  duration wait = poll_wait;
+  if (max > 0) {
+    poll_wait = out.empty() ? std::min(poll_wait * 2, options.poll) : min_poll();
+  }
   const auto next_in = e[1].as_integer().value_or(-1);
-  duration wait = options.poll;
   if (next_in >= 0) wait = std::min<duration>(wait, milliseconds(next_in));
   status.next_in = wait;
   return {};
@@ -256,9 +274,12 @@ void redis_frontier::impl::arm_flush() {
 // The take script's arguments, with every batched record (moved out of the batch).
 std::vector<std::string> redis_frontier::impl::take_args(std::size_t max) {
   std::vector<std::string> args;
-  args.reserve(2 + pending.size());
+  args.reserve(4 + pending.size());
   args.push_back(prefix);
   args.push_back(std::to_string(max));
+  args.push_back(worker_id);
+  // A worker that found nothing counts as waiting for URLs this long: it asks again sooner.
+  args.push_back(ms_string(3 * options.poll));
   args.insert(args.end(), std::make_move_iterator(pending.begin()),
               std::make_move_iterator(pending.end()));
   pending.clear();
@@ -274,7 +295,7 @@ asio::awaitable<std::error_code> redis_frontier::impl::flush() {
   if (!r) co_return r.error();
   std::vector<frontier_lease> none;
   take_status ignored;
-  co_return read_take(*r, none, ignored);
+  co_return read_take(*r, 0, none, ignored);
 }
 
 asio::awaitable<std::error_code> redis_frontier::impl::end_lease(const frontier_lease& lease,
@@ -282,18 +303,31 @@ asio::awaitable<std::error_code> redis_frontier::impl::end_lease(const frontier_
                                                                  duration delay) {
   std::string token = std::to_string(lease.token);
   held.erase(token);
-  pending.emplace_back("E");
-  pending.push_back(std::move(token));
-  pending.emplace_back(1, op);
-  pending.emplace_back(requested ? "1" : "0");
-  pending.push_back(ms_string(delay));
-  ++pending_ends;
+  add_end(std::move(token), op, requested, delay);
   if (held.empty() && renew_armed) renew_timer.cancel();
   if (const std::error_code ec = std::exchange(sticky, {})) co_return ec;
   if (pending_ends >= options.ack_batch || pending.size() >= max_pending)
     co_return co_await flush();
   arm_flush();
   co_return std::error_code();
+}
+
+void redis_frontier::impl::add_end(std::string token, char op, bool requested, duration delay) {
+  pending.emplace_back("E");
+  pending.push_back(std::move(token));
+  pending.emplace_back(1, op);
+  pending.emplace_back(requested ? "1" : "0");
+  pending.push_back(ms_string(delay));
+  ++pending_ends;
+}
+
+// The leases of a run that ended without ending them go back to their queues with the next
+// flush (or take), no attempt counted; they are no longer renewed.
+void redis_frontier::impl::release_held() {
+  for (const std::string& token : held) add_end(token, 'a', true, duration::zero());
+  held.clear();
+  if (renew_armed) renew_timer.cancel();
+  if (!pending.empty()) arm_flush();
 }
 
 void redis_frontier::impl::add_push(const frontier_entry& e) {
@@ -440,7 +474,7 @@ asio::awaitable<result<take_status>> redis_frontier::async_take(std::size_t max,
   auto r = co_await impl_->call(detail::take_script(), args);
   if (!r) co_return r.error();
   take_status status;
-  if (const std::error_code ec = impl_->read_take(*r, out, status)) co_return ec;
+  if (const std::error_code ec = impl_->read_take(*r, max, out, status)) co_return ec;
   impl_->arm_renew();
   co_return status;
 }
@@ -463,6 +497,42 @@ asio::awaitable<std::error_code> redis_frontier::async_set_crawl_delay(std::stri
   std::vector<std::string> args{impl_->prefix, std::move(host), ms_string(crawl_delay)};
   auto r = co_await impl_->call(detail::crawl_delay_script(), args);
   co_return r.error();
+}
+
+asio::awaitable<result<shared_robots>> redis_frontier::async_robots(std::string origin) {
+  // A claim lasts a lease: a worker that dies fetching robots.txt holds the others back no
+  // longer than it would hold its URLs.
+  std::vector<std::string> args{impl_->prefix, std::move(origin), ms_string(impl_->options.lease)};
+  auto r = co_await impl_->call(detail::robots_script(), args);
+  if (!r) co_return r.error();
+  const auto& e = r->elements;
+  shared_robots out;
+  if (e.size() == 2 && e[1].text == "fetch") {
+    out.what = shared_robots::state::fetch;
+  } else if (e.size() == 2 && e[1].text == "wait") {
+    out.what = shared_robots::state::wait;
+  } else if (e.size() == 5 && e[1].text == "stored") {
+    out.what = shared_robots::state::stored;
+    out.status = static_cast<int>(e[2].as_integer().value_or(0));
+    out.age = milliseconds(counter(e[3]));
+    out.body = e[4].text;
+  } else {
+    co_return redis::errc::unexpected_reply;
+  }
+  co_return out;
+}
+
+asio::awaitable<std::error_code> redis_frontier::async_store_robots(std::string origin, int status,
+                                                                    std::string body,
+                                                                    duration ttl) {
+  std::vector<std::string> args{impl_->prefix, std::move(origin), std::to_string(status),
+                                ms_string(ttl), std::move(body)};
+  auto r = co_await impl_->call(detail::store_robots_script(), args);
+  co_return r.error();
+}
+
+void redis_frontier::release_leases() {
+  impl_->release_held();
 }
 
 frontier_stats redis_frontier::stats() const {

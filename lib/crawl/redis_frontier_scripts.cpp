@@ -38,6 +38,11 @@ local function schedule(host)
   end
 end
 
+-- a host's field counting the leases of worker `wid` on it (fair claims, see take)
+local function holder(wid)
+  return 'w' .. wid
+end
+
 local function split(v)
   local sp = string.find(v, ' ', 1, true)
   return string.sub(v, 1, sp - 1), string.sub(v, sp + 1)
@@ -61,9 +66,11 @@ local function end_lease(token, requested)
   redis.call('HDEL', P .. 'lease', token)
   redis.call('ZREM', P .. 'leases', token)
   redis.call('HINCRBY', S, 'leased', -1)
-  local host, entry = split(v)
+  local wid, rest = split(v)
+  local host, entry = split(rest)
   local hk = P .. 'h:' .. host
   redis.call('HINCRBY', hk, 'n', -1)
+  if redis.call('HINCRBY', hk, holder(wid), -1) <= 0 then redis.call('HDEL', hk, holder(wid)) end
   if not requested and redis.call('HGET', hk, 'lt') == token then
     redis.call('HSET', hk, 'next', redis.call('HGET', hk, 'prev') or '0')
   end
@@ -92,6 +99,7 @@ local t = redis.call('TIME')
 redis.call('HSETNX', M, 'created', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 local out = {0}
 for i, name in ipairs(names) do out[i + 1] = tonumber(redis.call('HGET', M, name)) end
+out[#out + 1] = redis.call('INCR', P .. 'wid')
 return out
 )lua";
 
@@ -123,8 +131,10 @@ return {0, table.concat(flags)}
 
 constexpr const char* take_body = R"lua(
 local max = tonumber(ARGV[2])
+local wid = ARGV[3]
+local window = tonumber(ARGV[4])
 local ended = false
-for i = 3, #ARGV, 5 do
+for i = 5, #ARGV, 5 do
   if ARGV[i] == 'P' then
     push(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
   else
@@ -180,42 +190,68 @@ for _, v in ipairs(due) do
   schedule(host)
 end
 
+-- Fair claims: while other workers wait for URLs (their last take came back short, within
+-- `window` ms), a worker holds at most its share of a host's slots, so that a worker which
+-- keeps a host's slots full, taking again with each ack, leaves the slots it ends to the
+-- others; alone, it may hold them all.
+local W = P .. 'want'
+redis.call('ZREMRANGEBYSCORE', W, '-inf', now - window)
+local others = redis.call('ZCARD', W)
+if redis.call('ZSCORE', W, wid) then others = others - 1 end
+local share = math.ceil(per_host / (others + 1))
+local mine = holder(wid)
+
 local out = {}
-local taken = 0
-while taken < max do
-  local top = redis.call('ZRANGE', P .. 'ready', 0, 0, 'WITHSCORES')
-  if #top == 0 or tonumber(top[2]) > now then break end
+local taken, passed = 0, 0
+while taken < max and passed < 64 do
+  local top = redis.call('ZRANGEBYSCORE', P .. 'ready', '-inf', now, 'LIMIT', passed, 1)
+  if #top == 0 then break end
   local host = top[1]
-  local entry = redis.call('LPOP', P .. 'q:' .. host)
-  if entry then
-    local token = tostring(redis.call('INCR', P .. 'tok'))
-    redis.call('HSET', P .. 'lease', token, host .. ' ' .. entry)
-    redis.call('ZADD', P .. 'leases', now + lease_ms, token)
-    local hk = P .. 'h:' .. host
-    local st = redis.call('HMGET', hk, 'next', 'sp')
-    redis.call('HSET', hk, 'prev', st[1] or '0', 'next', now + tonumber(st[2] or delay), 'lt', token)
-    redis.call('HINCRBY', hk, 'n', 1)
-    redis.call('HINCRBY', S, 'queued', -1)
-    redis.call('HINCRBY', S, 'leased', 1)
-    out[#out + 1] = token
-    out[#out + 1] = entry
-    taken = taken + 1
+  local hk = P .. 'h:' .. host
+  if tonumber(redis.call('HGET', hk, mine) or '0') >= share then
+    passed = passed + 1 -- its free slots are the waiting workers'
+  else
+    local entry = redis.call('LPOP', P .. 'q:' .. host)
+    if entry then
+      -- the take's time and a counter's last digits: after Redis lost its latest writes (a
+      -- restart from a snapshot) no token given again can be one a worker still holds
+      local token = now .. string.format('%03d', redis.call('INCR', P .. 'tok') % 1000)
+      redis.call('HSET', P .. 'lease', token, wid .. ' ' .. host .. ' ' .. entry)
+      redis.call('ZADD', P .. 'leases', now + lease_ms, token)
+      local st = redis.call('HMGET', hk, 'next', 'sp')
+      redis.call('HSET', hk, 'prev', st[1] or '0', 'next', now + tonumber(st[2] or delay), 'lt', token)
+      redis.call('HINCRBY', hk, 'n', 1)
+      redis.call('HINCRBY', hk, mine, 1)
+      redis.call('HINCRBY', S, 'queued', -1)
+      redis.call('HINCRBY', S, 'leased', 1)
+      out[#out + 1] = token
+      out[#out + 1] = entry
+      taken = taken + 1
+    end
+    schedule(host)
   end
-  schedule(host)
 end
 if taken > 0 then redis.call('HSETNX', S, 'first', now) end
+if max > 0 then
+  if taken < max then redis.call('ZADD', W, now, wid) else redis.call('ZREM', W, wid) end
+end
 
+-- the hosts passed over are ready now but not for this worker: they do not make it ask again
+-- at once (the waiting workers take them; this one polls)
 local next_in = -1
-local function sooner(key)
-  local first = redis.call('ZRANGE', P .. key, 0, 0, 'WITHSCORES')
+local function sooner(first)
   if #first > 0 then
     local d = math.max(0, tonumber(first[2]) - now)
     if next_in < 0 or d < next_in then next_in = d end
   end
 end
-sooner('ready')
-sooner('delayed')
-sooner('leases')
+if taken >= max and max > 0 then
+  sooner(redis.call('ZRANGE', P .. 'ready', 0, 0, 'WITHSCORES'))
+else
+  sooner(redis.call('ZRANGEBYSCORE', P .. 'ready', '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1))
+end
+sooner(redis.call('ZRANGE', P .. 'delayed', 0, 0, 'WITHSCORES'))
+sooner(redis.call('ZRANGE', P .. 'leases', 0, 0, 'WITHSCORES'))
 local c = redis.call('HMGET', S, 'queued', 'delayed', 'leased', 'hosts', 'seen', 'fetched',
                      'failed', 'skipped')
 local reply = {0, next_in}
@@ -247,6 +283,30 @@ schedule(host)
 return {0}
 )lua";
 
+// ARGV: prefix, origin, claim ms. The stored robots.txt ("STATUS FETCHED_MS BODY") and its age,
+// or the claim to fetch it (a key that expires), or word that another worker has the claim.
+constexpr const char* robots_body = R"lua(
+local key = P .. 'r:' .. ARGV[2]
+local v = redis.call('GET', key)
+if v then
+  local status, rest = split(v)
+  local fetched, body = split(rest)
+  return {0, 'stored', tonumber(status), math.max(0, now - tonumber(fetched)), body}
+end
+if redis.call('SET', P .. 'rl:' .. ARGV[2], '1', 'NX', 'PX', tonumber(ARGV[3])) then
+  return {0, 'fetch'}
+end
+return {0, 'wait'}
+)lua";
+
+// ARGV: prefix, origin, status, ttl ms, body. Stores the robots.txt for ttl, ends the claim.
+constexpr const char* store_robots_body = R"lua(
+local ttl = math.max(1, tonumber(ARGV[4]))
+redis.call('SET', P .. 'r:' .. ARGV[2], ARGV[3] .. ' ' .. now .. ' ' .. ARGV[5], 'PX', ttl)
+redis.call('DEL', P .. 'rl:' .. ARGV[2])
+return {0}
+)lua";
+
 redis::script with_prelude(const char* body) {
   return redis::script(std::string(prelude) + body);
 }
@@ -271,6 +331,14 @@ const redis::script& take_script() {
 }
 const redis::script& renew_script() {
   static const redis::script s = with_prelude(renew_body);
+  return s;
+}
+const redis::script& robots_script() {
+  static const redis::script s = with_prelude(robots_body);
+  return s;
+}
+const redis::script& store_robots_script() {
+  static const redis::script s = with_prelude(store_robots_body);
   return s;
 }
 const redis::script& crawl_delay_script() {

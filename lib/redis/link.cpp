@@ -127,6 +127,7 @@ result<std::shared_ptr<link>> link::open(const asio::any_io_executor& executor, 
   ac->ev.delWrite = &link::del_write;
   ac->ev.cleanup = &link::cleanup;
   redisAsyncSetConnectCallback(ac, &link::on_connect);  // waits for writability: connected
+  l->watch();
   return l;
 }
 
@@ -185,18 +186,18 @@ void link::on_connect(const redisAsyncContext* ac, int status) {
   (void)status;
 }
 
+// The hooks only record what hiredis wants; the waits start in watch(), called once hiredis has
+// returned. hiredis asks for reads again inside redisAsyncHandleRead before it runs the reply
+// callbacks: a wait started from here would still see the last reply outstanding and stay
+// pending on an idle connection, and the event loop's run() would never return.
 void link::add_read(void* data) {
-  auto* self = static_cast<link*>(data);
-  self->want_read_ = true;
-  self->watch();
+  static_cast<link*>(data)->want_read_ = true;
 }
 void link::del_read(void* data) {
   static_cast<link*>(data)->want_read_ = false;
 }
 void link::add_write(void* data) {
-  auto* self = static_cast<link*>(data);
-  self->want_write_ = true;
-  self->watch();
+  static_cast<link*>(data)->want_write_ = true;
 }
 void link::del_write(void* data) {
   static_cast<link*>(data)->want_write_ = false;

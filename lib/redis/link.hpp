@@ -1,4 +1,4 @@
-// One hiredis async context on the caller's event loop: its read and write hooks start waits
+// One hiredis async context on the caller's event loop: its read and write hooks ask for waits
 // on an Asio descriptor (released, never closed: the fd is hiredis'), and readiness goes to
 // redisAsyncHandleRead / redisAsyncHandleWrite. Replies are recorded into a pending_call and
 // the waiting coroutine is woken through its timer, never resumed inside a hiredis callback.

@@ -88,6 +88,22 @@ struct frontier_stats {
   std::uint64_t skipped = 0;  ///< leases and links ended as skipped
 };
 
+/// An origin's robots.txt as a frontier shared by many workers knows it (RFC 9309 2.3.1): one
+/// worker fetches it for the whole crawl and the others read its response.
+struct shared_robots {
+  enum class state : std::uint8_t {
+    not_shared,  ///< the frontier keeps no robots.txt: fetch it as usual
+    stored,      ///< a worker fetched it: status, body and age say what came
+    fetch,       ///< nobody has it: this caller is to fetch it and store it (a claim that
+                 ///< expires, so a worker that dies does not hold the others back)
+    wait,        ///< another worker is fetching it: ask again a little later
+  };
+  state what = state::not_shared;
+  int status = 0;    ///< the final response's status; 0: no response came (a network failure)
+  std::string body;  ///< the body as fetched, up to the parsing limit
+  std::chrono::milliseconds age{0};  ///< time since it was fetched
+};
+
 /// The crawl frontier: per-host queues, the host scheduler (politeness: requests in flight per
 /// host, the delay between request starts to one host, Crawl-delay, Retry-After) and the
 /// seen-set. The embedded implementation (embedded_frontier) lives in one process and may keep
@@ -138,6 +154,21 @@ class frontier {
   /// becomes the larger of the frontier's delay and this one, capped by its maximum.
   virtual asio::awaitable<std::error_code> async_set_crawl_delay(std::string host,
                                                                  duration crawl_delay) = 0;
+  /// What the frontier knows of `origin`'s (a robots_origin) robots.txt. A frontier that does
+  /// not share robots.txt among workers answers state::not_shared (the default); a shared one
+  /// answers stored, or fetch to exactly one caller at a time, wait to the others.
+  virtual asio::awaitable<result<shared_robots>> async_robots(std::string origin);
+  /// Stores the robots.txt response of `origin` that a state::fetch answer asked for (status 0:
+  /// no response came), kept for `ttl` (RFC 9309 2.4), and ends the claim. The default does
+  /// nothing.
+  virtual asio::awaitable<std::error_code> async_store_robots(std::string origin, int status,
+                                                              std::string body, duration ttl);
+  /// Called by the crawler when a run ends, however it ends, for the leases still out (a
+  /// cancelled or failed run's). A shared frontier gives them back, their entries queued again
+  /// at the front of their queues with no attempt counted (sent with its next operation or
+  /// flush), and stops renewing them. The default does nothing: the embedded frontier's come
+  /// back when its state file is opened again. Synchronous; never fails.
+  virtual void release_leases() {}
   /// The counters now.
   [[nodiscard]] virtual frontier_stats stats() const = 0;
 };

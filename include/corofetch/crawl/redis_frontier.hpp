@@ -42,8 +42,9 @@ struct redis_frontier_options {
   /// async_push then returns how many entries it accepted; the seen ones are dropped in Redis.
   /// false: each push is a round trip of its own and returns how many were queued.
   bool batch_pushes = true;
-  /// The longest async_take may tell the crawler to wait: other workers push URLs this one
-  /// cannot see coming.
+  /// The longest async_take may tell the crawler to wait: other workers push URLs (and end
+  /// leases) this one cannot see coming. After a take that found nothing it asks again in a
+  /// fifth of this, then twice as long each time, up to this.
   std::chrono::milliseconds poll{50};
   /// How long the crawl pauses (every operation waiting, reconnecting with backoff) while Redis
   /// is unreachable before it fails with redis::errc::unavailable.
@@ -53,34 +54,46 @@ struct redis_frontier_options {
   redis::client_options client;
 };
 
+// The key table below keeps one row a line.
+// clang-format off
 /// The frontier shared by every worker of a crawl job through one Redis (7.0; RESP2, Lua).
 /// Politeness holds across the workers together: a host's requests in flight and the spacing
-/// of their starts are counted in Redis, by Redis' clock. A worker takes URLs under leases that
+/// of their starts are counted in Redis, by Redis' clock. Claims are fair: while other workers
+/// wait for URLs, a worker holds at most its share of a host's slots, so that a worker that
+/// keeps a host busy leaves the slots it ends to them. A worker takes URLs under leases that
 /// expire (options.lease) unless renewed; it ends each with its lease's token, so the end of a
 /// lease that expired and was handed out again is ignored, and the URLs of a worker that dies
 /// (SIGKILL, a lost machine) are queued again at the front of their hosts' queues when their
-/// leases expire. Every operation is one Lua script run atomically (EVALSHA, EVAL after
-/// NOSCRIPT); a page's links and its ack are batched and ride on the next take, so a page
-/// costs about one round trip, fewer when pages end together. While Redis is unreachable every
-/// operation waits and retries (up to unavailable_for): the crawl pauses. The scripts are
-/// idempotent under a retry: a push is deduplicated, an end found twice is ignored, a take
-/// whose reply was lost leaves leases that expire.
+/// leases expire. Each origin's robots.txt is fetched by one worker of the job and kept in
+/// Redis for the others (24 hours, RFC 9309 2.4). Every operation is one Lua script run
+/// atomically (EVALSHA, EVAL after NOSCRIPT); a page's links and its ack are batched and ride on
+/// the next take, so a page costs about one round trip, fewer when pages end together. While
+/// Redis is unreachable every operation waits and retries (up to unavailable_for): the crawl
+/// pauses. The scripts are idempotent under a retry: a push is deduplicated, an end found twice
+/// is ignored, a take whose reply was lost leaves leases that expire. Nothing of it keeps an
+/// event loop running once the crawl's operations are done: leases are renewed only while held,
+/// and the crawler hands back those of a run cut short (release_leases()).
 ///
 /// Keys, all under the prefix "cf:{JOB}:" (one hash tag: one Redis Cluster slot):
 /// | key | type | holds |
 /// |---|---|---|
-/// | meta | hash | per_host, delay, max_cd, lease (ms), bits (seen-set buckets, log2), version |
-/// | stats | hash | queued, delayed, leased, hosts (active), seen, fetched, failed, skipped,
-/// expired, first and last (ms, Redis time) | | hosts | set | every host met | | h:HOST | hash | n
-/// (requests in flight), next (ms, may start from), prev (next before the last take), lt (token of
-/// the last take), sp (spacing ms), a (entries queued, delayed or leased) | | q:HOST | list | the
-/// host's queue, FIFO: "KIND ATTEMPT DEPTH URL REFERRER" | | ready | sorted set | hosts with queued
-/// URLs and a free slot, by the time (ms) they may start | | delayed | sorted set | "HOST ENTRY"
-/// waiting for a backoff, by the time (ms) it is due | | leases | sorted set | lease tokens by
-/// expiry (ms) | | lease | hash | token -> "HOST ENTRY" | | tok | string | the last token given |
-/// | s:N | hash | seen-set bucket N (the fingerprint's top bits): field = the fingerprint's low 7
-/// bytes, value "" (listpack-encoded: about 12 bytes a URL) |
+/// | meta | hash | per_host, delay, max_cd, lease (ms), bits (seen-set buckets, log2), version, created |
+/// | stats | hash | queued, delayed, leased, hosts (active), seen, fetched, failed, skipped, expired, first and last (ms, Redis time) |
+/// | hosts | set | every host met |
+/// | h:HOST | hash | n (requests in flight), next (ms, may start from), prev (next before the last take), lt (token of the last take), sp (spacing ms), a (entries queued, delayed or leased), wID (leases of worker ID) |
+/// | q:HOST | list | the host's queue, FIFO: "KIND ATTEMPT DEPTH URL REFERRER" |
+/// | ready | sorted set | hosts with queued URLs and a free slot, by the time (ms) they may start |
+/// | delayed | sorted set | "HOST ENTRY" waiting for a backoff, by the time (ms) it is due |
+/// | leases | sorted set | lease tokens by expiry (ms) |
+/// | lease | hash | token -> "WID HOST ENTRY" (the worker holding it) |
+/// | tok | string | a counter: a token is the take's time (ms, Redis' clock) and its last three digits, so that no token is given twice even after Redis lost its latest writes |
+/// | wid | string | the last worker id given (one per redis_frontier joining the job) |
+/// | want | sorted set | ids of workers whose last take came back short, by its time (ms): they share hosts' slots |
+/// | r:ORIGIN | string | ORIGIN's robots.txt: "STATUS FETCHED_MS BODY" (status 0: no response), expiring with it (PX: 24 h, 5 min for an unreachable one) |
+/// | rl:ORIGIN | string | the claim of the worker fetching ORIGIN's robots.txt, expiring after a lease |
+/// | s:N | hash | seen-set bucket N (the fingerprint's top bits): field = the fingerprint's low 7 bytes, value "" (listpack-encoded: about 12 bytes a URL) |
 class redis_frontier final : public frontier {
+  // clang-format on
  public:
   /// Connects to options.url and joins (or starts) the job. Errors: redis::errc::invalid_url,
   /// errc::invalid_options for a bad job name, the link errors of redis::client::async_connect
@@ -109,6 +122,14 @@ class redis_frontier final : public frontier {
                                                duration delay, bool requested) override;
   asio::awaitable<std::error_code> async_set_crawl_delay(std::string host,
                                                          duration crawl_delay) override;
+  /// frontier: the job's copy (key r:ORIGIN), or the claim to fetch it (rl:ORIGIN, lasting a
+  /// lease) to one worker and wait to the others.
+  asio::awaitable<result<shared_robots>> async_robots(std::string origin) override;
+  asio::awaitable<std::error_code> async_store_robots(std::string origin, int status,
+                                                      std::string body, duration ttl) override;
+  /// frontier: the leases this worker holds go back to their queues with the next flush (sent
+  /// by itself after ack_delay, or by async_flush), and renewal stops.
+  void release_leases() override;
   /// The job's counters as the last take returned them.
   [[nodiscard]] frontier_stats stats() const override;
 

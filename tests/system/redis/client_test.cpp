@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
@@ -80,6 +83,33 @@ TEST_CASE("redis client: commands, binary values, pipelines and error replies", 
     REQUIRE(info);
     CHECK(info->text.find(" db=2 ") != std::string::npos);
   });
+}
+
+TEST_CASE("redis client: an idle client leaves the event loop nothing to wait for", "[system]") {
+  redis_server server;
+  asio::io_context io(1);
+  redis::client c(io.get_executor(), options_for(server.url()));  // outlives every run()
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    std::string got;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          got = co_await set_get(c, "idle", std::to_string(round));
+          // Pipelined replies too: several arrive in one read.
+          std::vector<std::vector<std::string>> batch{{"PING"}, {"PING"}, {"GET", "idle"}};
+          auto replies = co_await c.async_pipeline(std::move(batch));
+          if (!replies) got = "error: " + replies.error().message();
+        },
+        asio::detached);
+    // run() returns once the commands are answered: no wait is left on the connection. When
+    // one is, run_for() runs out its time and the loop is not stopped.
+    io.run_for(10s);
+    CHECK(io.stopped());
+    CHECK(got == std::to_string(round));
+    CHECK(c.connected());  // the same connection serves the next round
+    io.restart();
+  }
 }
 
 TEST_CASE("redis client: commands of many coroutines go out pipelined", "[system]") {

@@ -16,6 +16,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 
 #include <fcntl.h>
@@ -29,7 +32,9 @@
 #include <future>
 #include <latch>
 #include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -214,8 +219,7 @@ TEST_CASE("redis crawl: two and three workers fetch the site together, each page
       for (const auto& path : site.expected_paths()) {
         const std::size_t hits = server.hits(host, path);
         if (path == "/robots.txt") {
-          CHECK(hits >= 1);
-          CHECK(hits <= workers);  // each worker reads it once
+          CHECK(hits == 1);  // one worker fetches it for the job; the others read it in Redis
         } else {
           INFO(path);
           CHECK(hits == 1);
@@ -231,6 +235,105 @@ TEST_CASE("redis crawl: two and three workers fetch the site together, each page
     CHECK(status.hosts_met == 3);
     CHECK(status.counters.fetched == expected.size());
     CHECK(status.counters.failed == 0);
+  }
+}
+
+TEST_CASE("redis crawl: two workers on one host share its slots; both fetch pages", "[system]") {
+  redis_server redis;
+  generated_site site;
+  site.pages = 300;
+  site.delay = 5ms;
+  crawl_server server([&](const crawl_server::request& r) { return site.answer(r); });
+  auto fo = frontier_for(redis.url(), "fair");
+  fo.politeness.per_host = 2;
+  // Each worker could keep both of the host's slots busy by itself, taking again with each ack.
+  const auto runs = run_workers(2, server, {"site.test"}, {server.url("site.test", "/p/0.html")},
+                                crawl_options_for(4), fo);
+  std::size_t total = 0;
+  for (const auto& w : runs) {
+    INFO(w.detail);
+    REQUIRE_FALSE(w.error);
+    total += w.urls.size();
+  }
+  const std::set<std::string> expected = expected_urls(site, server);
+  CHECK(total == expected.size());
+  for (const auto& w : runs) {
+    INFO("this worker fetched " << w.urls.size() << " of " << total);
+    // Shared while both wait for URLs: one slot each, give or take the crawl's start and end.
+    CHECK(w.urls.size() >= total / 5);
+  }
+  CHECK(server.max_in_flight("site.test") <= 2);
+  CHECK(server.hits("site.test", "/robots.txt") == 1);
+}
+
+TEST_CASE("redis crawl: the event loop's run() returns after a crawl, the frontier alive",
+          "[system]") {
+  redis_server redis;
+  generated_site site;
+  site.pages = 60;
+  site.hosts = {"a.site.test", "b.site.test"};
+  crawl_server server([&](const crawl_server::request& r) { return site.answer(r); });
+  for (const bool cut_short : {false, true}) {
+    INFO((cut_short ? "stopped by a page handler that throws" : "to its end"));
+    asio::io_context io(1);
+    const auto fo = frontier_for(redis.url(), cut_short ? "loop-cut" : "loop");
+    std::unique_ptr<crawl::redis_frontier> frontier;
+    std::error_code made;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          std::string detail;
+          auto f = co_await crawl::redis_frontier::async_create(fo, &detail);
+          if (f) frontier = std::move(*f);
+          made = f.error();
+        },
+        asio::detached);
+    // run() returns by itself once nothing is left waiting (run_for() would otherwise run out
+    // its time, the loop not stopped).
+    io.run_for(10s);
+    REQUIRE_FALSE(made);
+    REQUIRE(frontier);
+    CHECK(io.stopped());
+    io.restart();
+
+    // The frontier, its connection and the HTTP client outlive the crawl, as in cf-crawl.
+    auto co = client_for(server.port(), site.hosts);
+    co.pool.max_per_host = 4;
+    corofetch::client::client http(io.get_executor(), co);
+    crawl::crawler c(http, crawl_options_for(3), frontier.get());
+    std::size_t pages = 0;
+    std::optional<std::error_code> ended;
+    bool threw = false;
+    crawl::page_handler handler = [&](crawl::crawl_page& p, crawl::crawl_control&) {
+      if (p.purpose != crawl::fetch_purpose::robots) ++pages;
+      if (cut_short && pages == 20) throw std::runtime_error("enough");
+    };
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          std::vector<std::string> seeds{server.url("a.site.test", "/p/0.html")};
+          auto r = co_await c.async_run(std::move(seeds), handler);
+          ended = r.error();
+        },
+        [&](const std::exception_ptr& e) {
+          threw = e != nullptr;  // the handler's exception, out of async_run
+          http.close_idle();
+        });
+    io.run_for(20s);
+    CHECK(io.stopped());
+    if (!cut_short) {
+      REQUIRE(ended);
+      CHECK_FALSE(*ended);
+      CHECK(pages == expected_urls(site, server).size());
+      continue;
+    }
+    // Cut short: the leases its workers held went back to their queues with the last flush,
+    // not left to expire (and no renewal of them keeps the loop running).
+    CHECK(threw);
+    const auto status = status_of(redis.url(), "loop-cut");
+    CHECK(status.counters.leased == 0);
+    CHECK(status.counters.queued > 0);
+    CHECK(status.expired == 0);
   }
 }
 
@@ -410,6 +513,56 @@ TEST_CASE("redis crawl: Redis restarted (AOF) in the middle, the workers pause a
   CHECK(std::set<std::string>(all.begin(), all.end()) == expected);
   const auto end = status_of(redis.url(), "restarted");
   CHECK(all.size() - expected.size() <= end.expired);
+}
+
+TEST_CASE("redis crawl: Redis restarted from an RDB snapshot: what came since is crawled again",
+          "[system]") {
+  redis_server redis;  // no save points: the snapshot below is the only one
+  generated_site site;
+  site.pages = 1200;
+  site.delay = 2ms;
+  crawl_server server([&](const crawl_server::request& r) { return site.answer(r); });
+  auto fo = frontier_for(redis.url(), "snapshot");
+  fo.lease = 2s;  // the snapshot's leases, acked since, come back when they expire
+  std::thread restart([&] {
+    const auto wait_for = [&](std::size_t requests) {
+      const auto deadline = std::chrono::steady_clock::now() + 30s;
+      while (server.requests() < requests && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(2ms);
+      }
+    };
+    wait_for(300);
+    corofetch::test::run_coro([&]() -> asio::awaitable<void> {
+      redis::client_options o;
+      o.server = *redis::parse_url(redis.url());
+      const auto executor = co_await asio::this_coro::executor;
+      redis::client c(executor, o);
+      std::vector<std::string> save{"SAVE"};
+      auto saved = co_await c.async_command(std::move(save));
+      REQUIRE(saved);
+    });
+    wait_for(700);
+    redis.stop();  // loses every write since the SAVE
+    std::this_thread::sleep_for(500ms);
+    redis.start();  // loads dump.rdb
+  });
+  const auto runs = run_workers(2, server, {"site.test"}, {server.url("site.test", "/p/0.html")},
+                                crawl_options_for(4), fo);
+  restart.join();
+  std::multiset<std::string> all;
+  for (const auto& w : runs) {
+    INFO(w.detail);
+    REQUIRE_FALSE(w.error);
+    all.insert(w.urls.begin(), w.urls.end());
+  }
+  // Nothing lost: the pages fetched since the snapshot are fetched again, their links found
+  // again.
+  const std::set<std::string> expected = expected_urls(site, server);
+  CHECK(std::set<std::string>(all.begin(), all.end()) == expected);
+  CHECK(all.size() > expected.size());
+  const auto end = status_of(redis.url(), "snapshot");
+  CHECK(end.counters.leased == 0);
+  CHECK(end.counters.queued == 0);
 }
 
 TEST_CASE("redis crawl: Redis restarted without persistence, the job is gone: a clear error",

@@ -15,6 +15,8 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 using namespace std::chrono_literals;
 namespace crawl = corofetch::crawl;
 namespace redis = corofetch::redis;
@@ -313,6 +315,102 @@ TEST_CASE("redis frontier: retries wait their backoff, Retry-After holds the hos
     CHECK(out[0].entry.url ==
           "http://r.test/1");  // again: no attempt counted, its start given back
     CHECK(out[0].entry.attempt == 1);
+  });
+}
+
+TEST_CASE("redis frontier: robots.txt fetched by one worker of the job, read by the others",
+          "[system]") {
+  redis_server server;
+  run_coro([&]() -> asio::awaitable<void> {
+    using state = crawl::shared_robots::state;
+    auto o = options_for(server, "robots");
+    o.lease = 300ms;  // a claim lasts a lease
+    auto one = co_await make(o);
+    auto two = co_await make(o);
+    const std::string origin = "http://a.test:8080";
+    auto r = co_await one->async_robots(origin);
+    REQUIRE(r);
+    CHECK(r->what == state::fetch);  // one claims the fetch
+    r = co_await two->async_robots(origin);
+    REQUIRE(r);
+    CHECK(r->what == state::wait);  // the other waits for it
+    const std::string body = "User-agent: *\nDisallow: /private/ # with spaces\n";
+    const auto stored = co_await one->async_store_robots(origin, 200, body, 24h);
+    CHECK_FALSE(stored);
+    r = co_await two->async_robots(origin);
+    REQUIRE(r);
+    CHECK(r->what == state::stored);
+    CHECK(r->status == 200);
+    CHECK(r->body == body);
+    CHECK(r->age >= 0ms);
+    CHECK(r->age < 5s);
+
+    // Kept for its 24 hours (RFC 9309 2.4), as Redis' own expiry.
+    const auto executor = co_await asio::this_coro::executor;
+    redis::client c(executor, plain_client(server));
+    std::vector<std::string> ttl{"PTTL", "cf:{robots}:r:" + origin};
+    auto left = co_await c.async_command(std::move(ttl));
+    REQUIRE(left);
+    CHECK(left->integer > std::chrono::milliseconds(23h).count());
+    CHECK(left->integer <= std::chrono::milliseconds(24h).count());
+
+    // No response (status 0), an empty body; and a claim whose worker died expires.
+    const std::string other = "https://b.test";
+    r = co_await one->async_robots(other);
+    REQUIRE(r);
+    CHECK(r->what == state::fetch);
+    one.reset();  // dies holding the claim
+    r = co_await two->async_robots(other);
+    REQUIRE(r);
+    CHECK(r->what == state::wait);
+    co_await sleep_for(400ms);
+    r = co_await two->async_robots(other);
+    REQUIRE(r);
+    CHECK(r->what == state::fetch);
+    const auto failed = co_await two->async_store_robots(other, 0, "", 5min);
+    CHECK_FALSE(failed);
+    r = co_await two->async_robots(other);
+    REQUIRE(r);
+    CHECK(r->what == state::stored);
+    CHECK(r->status == 0);
+    CHECK(r->body.empty());
+  });
+}
+
+TEST_CASE("redis frontier: leases released at the end of a run go back at once, not renewed",
+          "[system]") {
+  redis_server server;
+  run_coro([&]() -> asio::awaitable<void> {
+    auto o = options_for(server, "released");
+    o.politeness.per_host = 5;
+    auto f = co_await make(o);
+    auto batch = entries({"http://l.test/1", "http://l.test/2", "http://l.test/3"});
+    const auto pushed = co_await f->async_push(batch);
+    REQUIRE(pushed);
+    std::vector<crawl::frontier_lease> out;
+    auto t = co_await f->async_take(2, out);
+    REQUIRE(t);
+    REQUIRE(out.size() == 2);
+    f->release_leases();
+    const auto flushed = co_await f->async_flush();
+    CHECK_FALSE(flushed);
+    auto other = co_await make(o);
+    std::vector<crawl::frontier_lease> again;
+    t = co_await other->async_take(5, again);
+    REQUIRE(t);
+    // Back at the front of the queue, before the third, no attempt counted.
+    auto got = urls_of(again);
+    REQUIRE(got.size() == 3);
+    CHECK(got[2] == "http://l.test/3");
+    std::sort(got.begin(), got.end());
+    CHECK(got == std::vector<std::string>{"http://l.test/1", "http://l.test/2", "http://l.test/3"});
+    for (const auto& l : again) CHECK(l.entry.attempt == 0);
+    CHECK(other->stats().leased == 3);
+    const auto executor = co_await asio::this_coro::executor;
+    redis::client c(executor, plain_client(server));
+    auto status = co_await crawl::async_job_status(c, "released");
+    REQUIRE(status);
+    CHECK(status->expired == 0);
   });
 }
 
