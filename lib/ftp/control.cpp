@@ -39,6 +39,7 @@ asio::awaitable<result<reply>> control::read_reply() {
 
 asio::awaitable<result<reply>> control::command(std::string line, std::string_view shown) {
   log("> ", shown.empty() ? std::string_view(line) : shown);
+  last_command_ = line.substr(0, line.find(' '));
   session_.expires_after(options_.reply_timeout);
   line.append("\r\n");
   if (auto ec = co_await session_.write(std::move(line)); ec) co_return ec;

@@ -25,6 +25,8 @@ class control {
   asio::awaitable<result<reply>> command(std::string line, std::string_view shown = {});
 
   [[nodiscard]] const std::string& last_reply() const noexcept { return last_reply_; }
+  /// The verb of the last command sent ("CWD", "RETR"); "" before the first.
+  [[nodiscard]] const std::string& last_command() const noexcept { return last_command_; }
   [[nodiscard]] net::stream& stream() noexcept { return session_.stream(); }
   void close() noexcept { session_.close(); }
 
@@ -35,6 +37,7 @@ class control {
   const fetch_options& options_;
   reply_reader reader_;
   std::string last_reply_;
+  std::string last_command_;
 };
 
 /// The error a negative or unexpected reply stands for: 421 service_unavailable, 530

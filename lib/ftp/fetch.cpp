@@ -292,6 +292,7 @@ asio::awaitable<transfer> async_fetch(url::url u, dns::resolver& resolver, data_
   if (!ec && !t->file.empty()) ec = co_await s.retrieve(t->file);
   out.error = ec;
   out.server_reply = ctl.last_reply();
+  if (ec) out.failed_command = ctl.last_command();
   // QUIT only where the dialogue is in step: not after a silent or closed control connection,
   // nor in the middle of a transfer.
   const bool in_step = !ec || (ec.category() == ftp_category() && ec != errc::reply_timeout &&

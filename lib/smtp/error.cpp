@@ -36,6 +36,10 @@ const char* describe(int code) noexcept {
       return "STARTTLS failed";
     case errc::starttls_unavailable:
       return "TLS required but the server does not offer STARTTLS";
+    case errc::invalid_header:
+      return "a mailto: header field holds CR, LF or NUL";
+    case errc::no_body:
+      return "the mailto: URL has no body to send";
   }
   return "unknown corofetch.smtp error";
 }

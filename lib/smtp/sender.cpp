@@ -15,13 +15,8 @@
 #include <asio/this_coro.hpp>
 
 namespace corofetch::smtp {
-namespace {
 
-using asio::ip::tcp;
-
-// RFC 5321 4.1.2's Mailbox, checked as far as it matters to the dialogue: one local part, one
-// '@', a domain, and nothing that could end or break a command line or the angle brackets.
-bool valid_mailbox(std::string_view address) {
+bool detail::valid_mailbox(std::string_view address) {
   const auto at = address.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) return false;
   return std::none_of(address.begin(), address.end(), [](char c) {
@@ -29,6 +24,12 @@ bool valid_mailbox(std::string_view address) {
     return u < 0x20 || u == 0x7f || c == '<' || c == '>' || c == ' ';
   });
 }
+
+namespace {
+
+using detail::valid_mailbox;
+
+using asio::ip::tcp;
 
 std::string domain_of(std::string_view address) {
   std::string domain(address.substr(address.rfind('@') + 1));

@@ -7,6 +7,7 @@
 #include <corofetch/smtp/sender.hpp>
 
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct outcome {
   std::string server_reply;
   bool tls = false;
 };
+
+/// RFC 5321 4.1.2's Mailbox, checked as far as it matters to the dialogue: one local part, one
+/// '@', a domain, and nothing that could end or break a command line or the angle brackets.
+[[nodiscard]] bool valid_mailbox(std::string_view address);
 
 /// Runs the transaction with `host` (the exchanger's name, for TLS verification) on `stream`.
 /// `tls` is null when no TLS context could be made (then STARTTLS is not attempted unless

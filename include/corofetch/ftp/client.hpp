@@ -54,6 +54,9 @@ struct transfer {
   std::error_code error;
   /// The last reply of the server ("226 Transfer complete", "550 No such file or directory").
   std::string server_reply;
+  /// On failure, the verb of the last command sent ("CWD": a folder of the path was refused,
+  /// "RETR": the file was); "" when none was sent or the transfer succeeded.
+  std::string failed_command;
   /// Bytes given to the sink.
   std::uint64_t bytes = 0;
   /// The file's size by SIZE (RFC 3659 4), when the server told it.

@@ -23,6 +23,8 @@ enum class errc {
   unexpected_reply,       ///< a reply code the command does not allow
   starttls_failed,        ///< STARTTLS refused, or bytes sent before the TLS handshake (RFC 3207 6)
   starttls_unavailable,   ///< TLS required, and the server does not offer STARTTLS
+  invalid_header,         ///< a mailto: header field (RFC 6068 2) whose value holds CR, LF or NUL
+  no_body,                ///< a message to compose from a mailto: URL that has no body
 };
 
 const std::error_category& smtp_category() noexcept;
