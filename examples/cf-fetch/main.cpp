@@ -1,13 +1,18 @@
 // cf-fetch: HTTP requests like curl, with curl's everyday flags, its -w variables and its exit
 // codes. Several URLs are fetched in order over one client, so they share its connection pool,
-// DNS cache and cookie jar. --dry-run prints the exact request bytes instead.
+// DNS cache and cookie jar. --dry-run prints the exact request bytes instead. The other URLs a
+// browser follows go through their own modules: file:, ftp:, mailto: (MX order) and news:.
 //
 //   cf-fetch -sSf -o page.html -w '%{http_code} %{time_total}\n' https://example.test/
 //   cf-fetch -v -L --resolve www.test:8080:127.0.0.1 http://www.test:8080/
 //   cf-fetch -F 'file=@photo.png;type=image/png' -F note=hello http://127.0.0.1:8080/upload
 //   cf-fetch --json -b cookies.txt -c cookies.txt http://127.0.0.1:8080/login -d 'user=a'
+//   cf-fetch -C - -O ftp://user:password@127.0.0.1:2121/dir/file1.html
+//   cf-fetch -T message.eml --mail-from me@client.test mailto:tone@cyber.co.kr
+//   cf-fetch --nntp-server 127.0.0.1:1119 news:comp.protocols.tcp-ip
 #include "cf-fetch/options.hpp"
 #include "cf-fetch/request.hpp"
+#include "cf-fetch/schemes.hpp"
 #include "cf-fetch/transfer.hpp"
 #include "cf-fetch/write_out.hpp"
 #include "common/cli.hpp"
@@ -127,11 +132,19 @@ int fetch_all(const options& o, const tool::header_settings& headers, const cf_f
   asio::io_context io(1);
   nlohmann::json documents = nlohmann::json::array();
   int status = tool::run_coroutine(io, tool_name, [&]() -> asio::awaitable<int> {
-    client::client fetcher(io.get_executor(), co);
-    const cf_fetch::run_context ctx{o, headers, body, fetcher, ::isatty(STDOUT_FILENO) == 1};
+    corofetch::dns::resolver resolver(io.get_executor(), co.resolver);
+    client::client fetcher(resolver, co);
+    const cf_fetch::run_context ctx{o,        headers, body, fetcher, ::isatty(STDOUT_FILENO) == 1,
+                                    &resolver};
     int last = 0;
     for (std::size_t i = 0; i < o.urls.size(); ++i) {
-      auto t = co_await cf_fetch::run_transfer(ctx, i);
+      // No co_await inside ?: (g++ 12 miscompiles it).
+      cf_fetch::transfer_outcome t;
+      if (cf_fetch::is_other_scheme(o.urls[i])) {
+        t = co_await cf_fetch::run_other_scheme(ctx, i);
+      } else {
+        t = co_await cf_fetch::run_transfer(ctx, i);
+      }
       t.report.response = &t.response;  // the outcome moved: point at its own response again
       last = t.exit_code;
       if (o.json) {
@@ -167,10 +180,13 @@ int usage_error(const options& o, const std::string& message) {
 }
 
 int run(int argc, char** argv) {
-  CLI::App app{"cf-fetch: HTTP requests like curl (its flags, -w variables and exit codes)"};
+  CLI::App app{
+      "cf-fetch: HTTP requests like curl (its flags, -w variables and exit codes); also file:, "
+      "ftp:, mailto: and news:"};
   options o;
   cf_fetch::declare_options(app, o);
   tool::add_common_flags(app, o.version);
+  app.footer(cf_fetch::exit_codes_help());
   if (auto stop = tool::parse_command_line(app, tool_name, o.version, argc, argv)) return *stop;
   if (auto problem = cf_fetch::collect_ordered(app, o)) return usage_error(o, *problem);
   if (o.outputs.size() > o.urls.size() && !o.silent) {

@@ -30,7 +30,9 @@ void repeatable(CLI::App& app, const std::string& names, const std::string& help
 
 void declare_options(CLI::App& app, options& o) {
   corofetch::tool::add_network_options(app, o.net);
-  app.add_option("urls", o.urls, "http:// or https:// URLs, fetched in order over one pool");
+  app.add_option("urls", o.urls,
+                 "URLs fetched in order: http:, https: (over one pool), file:, ftp:, mailto: "
+                 "(with -T, or a body= in the URL), news:");
   app.add_option("-X,--request", o.method, "Method (default GET; POST with -d/-F, PUT with -T)");
   repeatable(app, "-d,--data,--data-ascii",
              "Data to POST (repeatable, joined with '&'); @FILE reads it without CR/LF");
@@ -42,8 +44,9 @@ void declare_options(CLI::App& app, options& o) {
   repeatable(app, "-F,--form",
              "multipart/form-data part NAME=VALUE, NAME=@FILE, NAME=<FILE [;type=T][;filename=F]");
   repeatable(app, "--form-string", "multipart/form-data part NAME=VALUE, taken literally");
-  app.add_option("-T,--upload-file", o.upload_file, "PUT this file ('-': standard input)");
-  app.add_option("-u,--user", o.user, "USER:PASSWORD for Basic authentication");
+  app.add_option("-T,--upload-file", o.upload_file,
+                 "PUT this file ('-': standard input); to a mailto: URL, the message to send");
+  app.add_option("-u,--user", o.user, "USER:PASSWORD for Basic authentication, or the FTP login");
   app.add_option("-e,--referer", o.referer, "Referer to send");
   app.add_option("-b,--cookie", o.cookies,
                  "NAME=VALUE[; N2=V2] to send, or a cookie FILE to read (Netscape format)")
@@ -53,6 +56,16 @@ void declare_options(CLI::App& app, options& o) {
   app.add_flag("--raw", o.raw, "Do not decode a content coding");
   app.add_option("-C,--continue-at", o.continue_at,
                  "Resume at OFFSET, or '-' at the output file's size (Range, appended)");
+  app.add_flag("-l,--list-only", o.list_only, "ftp: a folder's names only (NLST, not LIST)");
+  app.add_option("--mail-from", o.mail_from,
+                 "mailto: the sender (MAIL FROM; also From: of a message built from the URL)");
+  app.add_option("--smtp-port", o.smtp_port, "mailto: the port of the mail exchangers (25)");
+  app.add_flag("--ssl-reqd", o.ssl_required,
+               "mailto: require STARTTLS (an exchanger without it is left)");
+  app.add_option("--nntp-server", o.nntp_server, "news: the NNTP server HOST[:PORT] (119)");
+  app.add_option("--file-drive", o.file_drives,
+                 "file: LETTER=FOLDER maps a drive (file://localhost/c:/x with C=/mnt/c)")
+      ->allow_extra_args(false);
   app.add_flag("-L,--location", o.follow, "Follow redirects (301 302 303 307 308)");
   app.add_option("--max-redirs", o.max_redirects, "Redirects followed at most (default 50)");
   app.add_option("--retry", o.retry,

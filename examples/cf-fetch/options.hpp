@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,14 @@ struct options {
   bool compressed = false;
   bool raw = false;
   std::string continue_at;  ///< -C OFFSET or '-'
+
+  // The other schemes: ftp:, file:, mailto:, news:.
+  bool list_only = false;                ///< -l: an ftp: folder's names only (NLST)
+  std::string mail_from;                 ///< --mail-from ADDRESS: MAIL FROM (and From:)
+  std::uint16_t smtp_port = 25;          ///< --smtp-port: the port of every mail exchanger
+  bool ssl_required = false;             ///< --ssl-reqd: mailto: only over STARTTLS
+  std::string nntp_server;               ///< --nntp-server HOST[:PORT]
+  std::vector<std::string> file_drives;  ///< --file-drive C=/mnt/c (file://localhost/c:/...)
 
   // How it runs.
   bool follow = false;

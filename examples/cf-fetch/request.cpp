@@ -100,7 +100,10 @@ std::variant<client::request, payload_error> build_request(
   auto req = client::request::make(*method, url);
   if (!req) {
     if (req.error() == client::errc::unsupported_scheme) {
-      return payload_error{"protocol of '" + url + "' not supported (http and https are)", 1};
+      return payload_error{"protocol of '" + url +
+                               "' not supported (http, https, file, ftp, mailto and news are; "
+                               "--dry-run prints HTTP requests only)",
+                           1};
     }
     return payload_error{"invalid URL '" + url + "': " + req.error().message(), 3};
   }

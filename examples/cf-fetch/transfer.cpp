@@ -157,10 +157,6 @@ void conclude(std::error_code ec, const output& out, std::uint64_t offset, trans
 
 }  // namespace
 
-namespace {
-
-// Where the body goes and from which byte (-o, -O, -C); false, with t's error set, when that
-// cannot be known.
 bool plan_output(const options& o, std::size_t index, transfer_outcome& t, output_spec& spec,
                  std::uint64_t& offset) {
   spec = output_for(o, index);
@@ -195,8 +191,6 @@ output::settings output_settings(const run_context& ctx, const output_spec& spec
   s.discard_body = o.json && file.empty();
   return s;
 }
-
-}  // namespace
 
 asio::awaitable<transfer_outcome> run_transfer(const run_context& ctx, std::size_t index) {
   const options& o = ctx.opts;
@@ -321,6 +315,7 @@ nlohmann::json transfer_json(const transfer_outcome& t) {
       {"exit_code", t.exit_code},
       {"error",
        t.exit_code == 0 ? nlohmann::json(nullptr) : tool::error_json(t.message, t.exit_code)}};
+  if (t.details.is_object()) j.update(t.details);
   return j;
 }
 
