@@ -80,6 +80,8 @@ const char* describe(int code) noexcept {
       return "corrupt compressed body";
     case errc::truncated_coding:
       return "compressed body ended early";
+    case errc::unsupported_transfer_coding:
+      return "transfer coding other than chunked (the request accepted none)";
   }
   return "unknown corofetch.http error";
 }

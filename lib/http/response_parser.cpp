@@ -211,6 +211,27 @@ struct response_parser::impl {
 
 namespace {
 
+// True when every Transfer-Encoding line lists chunked only (RFC 9112 6.1: a comma-separated
+// list of codings, empty elements allowed, names case-insensitive).
+bool only_chunked(const fields& f) {
+  for (const std::string_view line : f.find_all("Transfer-Encoding")) {
+    std::string_view rest = line;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view coding = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
+        coding.remove_prefix(1);
+      }
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+        coding.remove_suffix(1);
+      }
+      if (!coding.empty() && !iequals(coding, "chunked")) return false;
+    }
+  }
+  return true;
+}
+
 response_parser::impl& self(llhttp_t* p) noexcept {
   return *static_cast<response_parser::impl*>(p->data);
 }
@@ -646,6 +667,15 @@ bool response_parser::impl::on_head(bool& stop) {
   // llhttp 8.1.0 would read a body after 1xx codes other than 100..103.
   if (head_request || status_is_bodiless(status)) {
     parser.flags = static_cast<std::uint16_t>(parser.flags | F_SKIPBODY);
+  }
+  // RFC 9112 7.4: a request without a TE field accepts chunked only. A body under any other
+  // transfer coding (gzip, deflate...) would be handed on still coded, as if it were the
+  // content: refused, as curl does (its error 61). So is a list llhttp did not frame as
+  // chunked (it would read the chunk framing as the body, until the connection closes).
+  if ((parser.flags & (F_TRANSFER_ENCODING | F_SKIPBODY)) == F_TRANSFER_ENCODING &&
+      ((parser.flags & F_CHUNKED) == 0 || !only_chunked(head.fields))) {
+    fail(errc::unsupported_transfer_coding, "Transfer coding other than chunked");
+    return false;
   }
   chunked = chunk_starts = (parser.flags & F_CHUNKED) != 0;
   limit_body = options.max_body_bytes.has_value() || options.collect_body;

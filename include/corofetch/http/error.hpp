@@ -48,6 +48,8 @@ enum class errc {
   decoded_too_large,   ///< decoded output over decoder_options::max_decoded_bytes (bomb)
   corrupt_coding,      ///< zlib rejected the compressed data
   truncated_coding,    ///< the compressed stream ended before its end marker
+  // Parsing responses, continued.
+  unsupported_transfer_coding,  ///< a transfer coding other than chunked (RFC 9112 7.4)
 };
 
 /// The "corofetch.http" category.

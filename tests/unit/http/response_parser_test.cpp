@@ -108,10 +108,10 @@ TEST_CASE("close-delimited body ends at EOF (llhttp_finish)", "[unit]") {
   REQUIRE_FALSE(pending.error);
   CHECK_FALSE(pending.complete);
 
-  // Transfer-Encoding without chunked last: the body is read until the connection closes.
+  // Transfer-Encoding without chunked last would also be read until the connection closes
+  // (RFC 9112 6.3), but that body is still coded: refused (see the regression test below).
   const outcome te = feed_all_splits("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc");
-  REQUIRE_FALSE(te.error);
-  CHECK(te.body == "abc");
+  CHECK(te.error == err(errc::unsupported_transfer_coding));
 }
 
 TEST_CASE("responses without content: HEAD, 204, 304 whatever their fields say", "[unit]") {
@@ -446,4 +446,39 @@ TEST_CASE("fields of a head split across reads keep exact bytes", "[unit]") {
                                    {"A-Rather-Long-Field-Name-For-Words", "a  b\tc"},
                                    {"x", "1"},
                                    {"Content-Length", "0"}});
+}
+
+TEST_CASE("regression: a transfer coding other than chunked is refused, not passed on", "[unit]") {
+  // Issue 16 item 6: "gzip, chunked" came back as the raw gzip bytes of a successful body.
+  // The last: a list llhttp 8.1.0 does not frame as chunked (RFC 9110 5.6.1 allows the
+  // empty elements), refused rather than read raw.
+  for (const char* codings : {"gzip, chunked", "deflate,chunked", "x-custom, chunked",
+                              "chunked, gzip", "gzip", "identity", " ,chunked , "}) {
+    INFO(codings);
+    const std::string resp = std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: ") + codings +
+                             "\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    const outcome o = feed_all_splits(resp);
+    CHECK(o.error == err(errc::unsupported_transfer_coding));
+    CHECK_FALSE(o.complete);
+  }
+  // Two lines combine as one list (RFC 9110 5.3).
+  CHECK(feed_all_splits("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: "
+                        "chunked\r\n\r\n0\r\n\r\n")
+            .error == err(errc::unsupported_transfer_coding));
+  // chunked alone, in any case, is the body's framing.
+  for (const char* codings : {"chunked", "Chunked", "CHUNKED"}) {
+    INFO(codings);
+    const std::string resp = std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: ") + codings +
+                             "\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    const outcome o = feed_all_splits(resp);
+    REQUIRE_FALSE(o.error);
+    CHECK(o.body == "abc");
+  }
+  // A response without content has no coding to undo (RFC 9112 6.3).
+  const std::string head_only = "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n";
+  const outcome h = feed_all_splits(head_only, for_method(http::method::head));
+  REQUIRE_FALSE(h.error);
+  CHECK(h.complete);
+  const outcome n = feed_all_splits("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip\r\n\r\n");
+  REQUIRE_FALSE(n.error);
 }
