@@ -18,15 +18,18 @@
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/error.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <memory>
 #include <queue>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -195,6 +198,8 @@ struct load_state {
   bool truncated = false;
   std::size_t running = 0;
   std::size_t max_running = 0;
+  std::size_t limit = 1;          // fetches at once: the option, lowered when out of descriptors
+  std::size_t lowered_limit = 0;  // the lowest it went (0: never lowered)
   std::size_t per_host = 1;
   std::string document_host;  // for same_host
   bool stopping = false;
@@ -228,6 +233,15 @@ struct load_state {
     max_running = std::max(max_running, ++running);
     make_ready(h);
     return i;
+  }
+
+  // Out of descriptors while `running` fetches (this one included) held theirs: the others'
+  // descriptors come back as they end, so run at most that many from now on and queue this
+  // one again, first of its host. No busy loop: a freed slot is the only trigger to retry.
+  void back_off(std::size_t i) {
+    limit = std::max<std::size_t>(1, running - 1);
+    lowered_limit = limit;
+    hosts[host_of[i]].waiting.push_front(i);
   }
 
   void release(std::size_t i) {
@@ -305,6 +319,13 @@ void read_requisite(load_state& s, std::size_t i, const load_options& options) {
   enqueue(s, d, i, r.depth + 1, *base, options);
 }
 
+// EMFILE (this process) or ENFILE (the system), from the socket the fetch opened.
+bool out_of_descriptors(const std::error_code& ec) noexcept {
+  return ec == asio::error::no_descriptors || ec == std::errc::too_many_files_open ||
+         ec == std::errc::too_many_files_open_in_system ||
+         ec == std::error_code(ENFILE, asio::error::get_system_category());
+}
+
 client::fetch_options with_heads(const client::fetch_options& base, client::response& response,
                                  std::vector<std::string>& heads) {
   client::fetch_options o = base;
@@ -343,6 +364,10 @@ asio::awaitable<void> fetch_requisite(std::shared_ptr<load_state> s, std::size_t
     if (!referer.empty()) req->fields.add("Referer", referer);
     apply_extra_fields(options.extra_fields, req->fields);
     ec = co_await c.async_fetch_into(*req, response, fetch);
+  }
+  if (out_of_descriptors(ec) && s->running > 1 && !s->stopping) {
+    s->back_off(i);  // released, and so queued again, when this coroutine ends
+    co_return;
   }
   record(s->items[i], response, ec, s->load_start, started, keep, heads);
   if (!s->stopping) read_requisite(*s, i, options);
@@ -424,7 +449,7 @@ asio::awaitable<bool> dispatch(std::shared_ptr<load_state> s, client::client& c,
   const auto executor = co_await asio::this_coro::executor;
   bool aborted = false;
   for (;;) {
-    while (!s->stopping && s->running < options.concurrency && !s->ready.empty()) {
+    while (!s->stopping && s->running < s->limit && !s->ready.empty()) {
       start_fetch(s, s->take(), c, options, executor);
     }
     if (s->running == 0 && (s->stopping || s->ready.empty())) break;
@@ -484,6 +509,7 @@ asio::awaitable<result<page_result>> loader::async_load(std::string url) {
   const auto executor = co_await asio::this_coro::executor;
   auto s = std::make_shared<load_state>(executor, options_.concurrency);
   s->per_host = options_.per_host;
+  s->limit = options_.concurrency;
   s->load_start = load_start;
   s->document_host = std::string(base->hostname());
   s->seen.insert(std::string(base->href_without_fragment()));
@@ -498,6 +524,7 @@ asio::awaitable<result<page_result>> loader::async_load(std::string url) {
   page.truncated = s->truncated;
   page.dropped = s->dropped;
   page.max_in_flight = s->max_running;
+  page.lowered_concurrency = s->lowered_limit;
   finish();
   if (aborted) co_return std::error_code(asio::error::operation_aborted);
   co_return page;

@@ -133,6 +133,10 @@ struct page_result {
   /// counterpart), from the start of the load; total is the load's end (onLoad's).
   std::chrono::nanoseconds content_loaded{0};
   std::size_t max_in_flight = 0;  ///< the most requisite fetches running at one time
+  /// The process ran out of file descriptors (EMFILE, ENFILE) while other fetches were running:
+  /// the load went on at this concurrency from then on, each such fetch queued again (none is
+  /// lost or failed for it). 0 when it never happened.
+  std::size_t lowered_concurrency = 0;
 
   /// Requisites that are not ok().
   [[nodiscard]] std::size_t failed() const noexcept;
