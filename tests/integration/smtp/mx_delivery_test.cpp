@@ -4,6 +4,7 @@
 #include "support/dns/dns_test_server.hpp"
 #include "support/dns/shared_port.hpp"
 #include "support/net/test_pki.hpp"
+#include "support/smtp/exchangers.hpp"
 #include "support/smtp/smtp_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,6 +17,7 @@ using namespace corofetch;
 using corofetch::dns::testing::options_for;
 using corofetch::dns::testing::run;
 using corofetch::test::dns_test_server;
+using corofetch::test::exchangers;
 using corofetch::test::smtp_server;
 using std::chrono::milliseconds;
 
@@ -33,48 +35,6 @@ const std::string message =
     ".\r\n"
     "..two dots\r\n"
     "last line\r\n";
-
-// SMTP servers on 127.0.0.x sharing one port, as exchangers share port 25.
-class exchangers {
- public:
-  struct spec {
-    std::string address;
-    smtp_server::mode mode;
-    bool tls = false;
-  };
-
-  explicit exchangers(const std::vector<spec>& specs, const std::vector<std::string>& silent = {}) {
-    std::vector<std::string> addresses = silent;
-    for (const auto& s : specs) addresses.push_back(s.address);
-    for (int attempt = 0; attempt < 3; ++attempt) {  // another process may take the port
-      try {
-        port_ = test::port_free_on(addresses);
-        servers_.clear();
-        for (const auto& s : specs) {
-          smtp_server::options o;
-          o.address = s.address;
-          o.port = port_;
-          o.behaviour = s.mode;
-          if (s.tls) {
-            o.cert_file = test::shared_pki().server().cert;
-            o.key_file = test::shared_pki().server().key;
-          }
-          servers_.push_back(std::make_unique<smtp_server>(o));
-        }
-        return;
-      } catch (const std::runtime_error&) {
-        if (attempt == 2) throw;
-      }
-    }
-  }
-
-  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-  [[nodiscard]] const smtp_server& operator[](std::size_t i) const { return *servers_.at(i); }
-
- private:
-  std::uint16_t port_ = 0;
-  std::vector<std::unique_ptr<smtp_server>> servers_;
-};
 
 struct sent {
   smtp::delivery result;

@@ -3,10 +3,10 @@
 // scripted NNTP server); compared with curl where curl speaks the scheme.
 #include "common/process.hpp"
 #include "support/dns/dns_test_server.hpp"
-#include "support/dns/shared_port.hpp"
 #include "support/ftp/ftp_server.hpp"
 #include "support/net/scripted_server.hpp"
 #include "support/nntp/nntp_server.hpp"
+#include "support/smtp/exchangers.hpp"
 #include "support/smtp/smtp_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,6 +21,7 @@
 
 using corofetch::test::dns_test_server;
 using corofetch::test::example_tool;
+using corofetch::test::exchangers;
 using corofetch::test::ftp_server;
 using corofetch::test::nntp_server;
 using corofetch::test::process_result;
@@ -103,43 +104,6 @@ bool contains(const std::string& text, const std::string& part) {
 std::string ftp_login_url(const ftp_server& server, const std::string& path) {
   return "ftp://tone:s3cret%3Apw%401@127.0.0.1:" + std::to_string(server.port()) + path;
 }
-
-// SMTP servers on 127.0.0.x sharing one free port, as mail exchangers share port 25.
-class exchangers {
- public:
-  struct spec {
-    std::string address;
-    smtp_server::mode mode;
-  };
-
-  exchangers(const std::vector<spec>& specs, const std::vector<std::string>& silent) {
-    std::vector<std::string> addresses = silent;
-    for (const auto& s : specs) addresses.push_back(s.address);
-    for (int attempt = 0; attempt < 3; ++attempt) {  // another process may take the port
-      try {
-        port_ = corofetch::test::port_free_on(addresses);
-        servers_.clear();
-        for (const auto& s : specs) {
-          smtp_server::options o;
-          o.address = s.address;
-          o.port = port_;
-          o.behaviour = s.mode;
-          servers_.push_back(std::make_unique<smtp_server>(o));
-        }
-        return;
-      } catch (const std::runtime_error&) {
-        if (attempt == 2) throw;
-      }
-    }
-  }
-
-  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
-  [[nodiscard]] const smtp_server& operator[](std::size_t i) const { return *servers_.at(i); }
-
- private:
-  std::uint16_t port_ = 0;
-  std::vector<std::unique_ptr<smtp_server>> servers_;
-};
 
 }  // namespace
 
