@@ -1,5 +1,7 @@
 #include "support/client/nginx_server.hpp"
 
+#include "common/loopback_port.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,36 +23,6 @@ namespace corofetch::test {
 namespace {
 
 constexpr const char* nginx_binary = "/usr/sbin/nginx";
-
-// A port the kernel just gave out on 127.0.0.1; nginx binds it right after (the race with
-// another process taking it in between is retried by the caller).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||     // NOLINT: the socket API
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {  // NOLINT
-    ::close(fd);
-    throw std::runtime_error("bind() to a free loopback port failed");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;  // NOLINT
-  ::close(fd);
-  return ok;
-}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -127,8 +99,8 @@ void nginx_server::start(const options& opts) {
   if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   prefix_ = templ;
   std::filesystem::create_directories(prefix_ / "logs");
-  http_port_ = free_port();
-  https_port_ = opts.cert_file.empty() ? 0 : free_port();
+  http_port_ = free_loopback_port();
+  https_port_ = opts.cert_file.empty() ? 0 : free_loopback_port();
   const auto conf = prefix_ / "nginx.conf";
   std::ofstream(conf) << config(root_, prefix_, http_port_, https_port_, opts);
 
@@ -156,7 +128,7 @@ void nginx_server::start(const options& opts) {
       pid_ = -1;
       throw std::runtime_error("nginx exited at start: " + read_file(prefix_ / "error.log"));
     }
-    if (accepts(http_port_) && (https_port_ == 0 || accepts(https_port_))) return;
+    if (loopback_accepts(http_port_) && (https_port_ == 0 || loopback_accepts(https_port_))) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error("nginx did not start listening: " + read_file(prefix_ / "error.log"));

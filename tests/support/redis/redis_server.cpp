@@ -1,5 +1,7 @@
 #include "support/redis/redis_server.hpp"
 
+#include "common/loopback_port.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,34 +21,6 @@ namespace corofetch::test {
 namespace {
 
 constexpr const char* server_binary = "/usr/bin/redis-server";
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||     // NOLINT: the socket API
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {  // NOLINT
-    ::close(fd);
-    throw std::runtime_error("bind() to a free loopback port failed");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;  // NOLINT
-  ::close(fd);
-  return ok;
-}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -70,7 +44,7 @@ redis_server::redis_server(options opts) : options_(std::move(opts)) {
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {  // another process may take the free port
     try {
-      port_ = free_port();
+      port_ = free_loopback_port();
       launch();
       return;
     } catch (const std::runtime_error& e) {
@@ -147,7 +121,7 @@ void redis_server::launch() {
       pid_ = -1;
       throw std::runtime_error("redis-server exited at start: " + read_file(dir_ / "redis.log"));
     }
-    if (accepts(port_)) return;
+    if (loopback_accepts(port_)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("redis-server did not start listening: " +
