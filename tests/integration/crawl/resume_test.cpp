@@ -7,6 +7,7 @@
 #include <corofetch/url/url.hpp>
 
 #include "integration/crawl/harness.hpp"
+#include "support/common/process.hpp"
 #include "support/crawl/generated_site.hpp"
 
 #include <fcntl.h>
@@ -51,33 +52,14 @@ std::string env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-// Starts this binary again running only the child case, with its parameters in the
-// environment (argv and envp built before fork: the child only calls execve).
+// Starts this binary again running only the child case, its parameters in the environment.
 pid_t start_child(std::uint16_t port, const fs::path& state, const fs::path& reports,
                   const fs::path& output) {
-  std::vector<std::string> vars;
-  for (char** e = environ; *e != nullptr; ++e) vars.emplace_back(*e);
-  vars.push_back("CF_CRAWL_CHILD_PORT=" + std::to_string(port));
-  vars.push_back("CF_CRAWL_CHILD_STATE=" + state.string());
-  vars.push_back("CF_CRAWL_CHILD_REPORTS=" + reports.string());
-  std::vector<char*> envp;
-  for (auto& v : vars) envp.push_back(v.data());
-  envp.push_back(nullptr);
-  std::string self = "/proc/self/exe";  // this binary, even if rebuilt meanwhile
-  std::string filter = "[crawl_resume_child]";
-  std::vector<char*> argv{self.data(), filter.data(), nullptr};
-  const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  REQUIRE(out >= 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(out, STDERR_FILENO);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(out);
-  return pid;
+  return corofetch::test::start_self_as_child(
+      "[crawl_resume_child]",
+      {"CF_CRAWL_CHILD_PORT=" + std::to_string(port), "CF_CRAWL_CHILD_STATE=" + state.string(),
+       "CF_CRAWL_CHILD_REPORTS=" + reports.string()},
+      output);
 }
 
 std::vector<std::string> lines_of(const fs::path& p) {

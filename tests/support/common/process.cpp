@@ -106,4 +106,29 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+pid_t start_self_as_child(const std::string& filter, const std::vector<std::string>& extra_env,
+                          const std::filesystem::path& output) {
+  std::vector<std::string> vars;
+  for (char** e = environ; *e != nullptr; ++e) vars.emplace_back(*e);
+  vars.insert(vars.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (auto& v : vars) envp.push_back(v.data());
+  envp.push_back(nullptr);
+  std::string self = "/proc/self/exe";  // this binary, even if rebuilt meanwhile
+  std::string tag = filter;
+  std::vector<char*> argv{self.data(), tag.data(), nullptr};
+  const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(out >= 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(out, STDERR_FILENO);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(out);
+  return pid;
+}
+
 }  // namespace corofetch::test

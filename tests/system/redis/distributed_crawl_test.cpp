@@ -9,6 +9,7 @@
 #include <corofetch/redis/error.hpp>
 
 #include "support/client/loopback_options.hpp"
+#include "support/common/process.hpp"
 #include "support/crawl/crawl_server.hpp"
 #include "support/crawl/generated_site.hpp"
 #include "support/net/run.hpp"
@@ -381,31 +382,14 @@ TEST_CASE("redis crawl child: crawls until killed", "[.][redis_crawl_child]") {
 
 namespace {
 
+// Starts this binary again running only the worker case, its parameters in the environment.
 pid_t start_child(std::uint16_t port, const std::string& redis_url, const fs::path& reports,
                   const fs::path& output) {
-  std::vector<std::string> vars;
-  for (char** e = environ; *e != nullptr; ++e) vars.emplace_back(*e);
-  vars.push_back("CF_REDIS_CHILD_PORT=" + std::to_string(port));
-  vars.push_back("CF_REDIS_CHILD_URL=" + redis_url);
-  vars.push_back("CF_REDIS_CHILD_REPORTS=" + reports.string());
-  std::vector<char*> envp;
-  for (auto& v : vars) envp.push_back(v.data());
-  envp.push_back(nullptr);
-  std::string self = "/proc/self/exe";
-  std::string filter = "[redis_crawl_child]";
-  std::vector<char*> argv{self.data(), filter.data(), nullptr};
-  const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  REQUIRE(out >= 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(out, STDERR_FILENO);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(out);
-  return pid;
+  return corofetch::test::start_self_as_child(
+      "[redis_crawl_child]",
+      {"CF_REDIS_CHILD_PORT=" + std::to_string(port), "CF_REDIS_CHILD_URL=" + redis_url,
+       "CF_REDIS_CHILD_REPORTS=" + reports.string()},
+      output);
 }
 
 std::vector<std::string> lines_of(const fs::path& p) {
