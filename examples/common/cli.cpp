@@ -1,6 +1,7 @@
 #include "common/cli.hpp"
 
 #include "common/exit_codes.hpp"
+#include "common/json.hpp"
 
 #include <corofetch/version.hpp>
 
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <string_view>
 
 namespace corofetch::tool {
 
@@ -22,8 +24,21 @@ std::string version_text(const std::string& tool_name) {
 }
 
 void add_common_flags(CLI::App& app, bool& version) {
+  add_common_flags(app, version, exit_codes_help());
+}
+
+void add_common_flags(CLI::App& app, bool& version, const std::string& exit_codes) {
   app.add_flag("-V,--version", version, "Print the version and exit");
-  app.footer(exit_codes_help());
+  app.footer(exit_codes);
+}
+
+bool wants_json(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return false;
+    if (arg == "--json") return true;
+  }
+  return false;
 }
 
 void print_error(const std::string& tool_name, const std::string& message) {
@@ -50,14 +65,23 @@ std::optional<int> parse_command_line(CLI::App& app, const std::string& tool_nam
       std::printf("%s\n", version_text(tool_name).c_str());
       return exit_ok;
     }
-    print_error(tool_name, std::string(e.what()) + " (see --help)");
-    return exit_usage;
+    return usage_error(tool_name, e.what(), wants_json(argc, argv));
   }
   if (version) {
     std::printf("%s\n", version_text(tool_name).c_str());
     return exit_ok;
   }
   return std::nullopt;
+}
+
+int usage_error(const std::string& tool_name, const std::string& message, bool json) {
+  return fail(tool_name, message + " (see --help)", exit_usage, json);
+}
+
+int fail(const std::string& tool_name, const std::string& message, int code, bool json) {
+  print_error(tool_name, message);
+  if (json) print_json(failure_json(message, code));
+  return code;
 }
 
 }  // namespace corofetch::tool

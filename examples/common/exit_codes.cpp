@@ -8,6 +8,9 @@
 
 #include <asio/error.hpp>
 
+#include <fmt/format.h>
+
+#include <array>
 #include <string_view>
 
 namespace corofetch::tool {
@@ -53,7 +56,12 @@ int net_exit_code(std::error_code ec) {
 int http_exit_code(std::error_code ec) {
   if (ec == http::errc::empty_response) return exit_empty_reply;
   if (ec == http::errc::truncated) return exit_partial_file;
-  if (ec == http::errc::decoded_too_large) return exit_bad_content_encoding;
+  // curl's 61: "Unrecognized transfer encoding", also bad compressed data.
+  if (ec == http::errc::decoded_too_large || ec == http::errc::unsupported_transfer_coding ||
+      ec == http::errc::unsupported_coding || ec == http::errc::corrupt_coding ||
+      ec == http::errc::truncated_coding) {
+    return exit_bad_content_encoding;
+  }
   if (ec == http::errc::unsupported_scheme || ec == http::errc::url_without_host) {
     return exit_bad_url;
   }
@@ -83,33 +91,41 @@ int exit_code_for(std::error_code ec) {
   return exit_unsupported_protocol;
 }
 
+std::string exit_codes_table(std::span<const exit_code_row> rows, const std::string& heading) {
+  std::string out = heading;
+  for (const exit_code_row& row : rows) {
+    out += fmt::format("\n  {:<3} {}", row.code, row.meaning);
+  }
+  return out + "\n";
+}
+
 std::string exit_codes_help() {
-  constexpr std::string_view text =
-      "Exit codes (curl's):\n"
-      "  0   success\n"
-      "  1   unsupported protocol, or another failure\n"
-      "  2   bad usage (one line on stderr)\n"
-      "  3   malformed URL\n"
-      "  5   proxy failed\n"
-      "  6   could not resolve the host\n"
-      "  7   could not connect\n"
-      "  8   the reply is not HTTP\n"
-      "  18  partial body: the connection ended early\n"
-      "  22  HTTP status >= 400 with -f\n"
-      "  23  writing the output failed (or binary output to a terminal refused)\n"
-      "  26  reading a file to send failed\n"
-      "  28  timeout\n"
-      "  33  resume (-C) refused: the server does not do byte ranges\n"
-      "  35  TLS handshake failed\n"
-      "  47  too many redirects, or a redirect loop\n"
-      "  52  empty reply from the server\n"
-      "  56  receiving failed (connection reset)\n"
-      "  60  the server's certificate is not trusted\n"
-      "  61  bad content encoding\n"
-      "  63  body over the size limit\n"
-      "  70  internal error (a bug: please report it)\n"
-      "  77  the CA file (--cacert) could not be read\n";
-  return std::string(text);
+  static constexpr std::array<exit_code_row, 23> rows{{
+      {exit_ok, "success"},
+      {exit_unsupported_protocol, "unsupported protocol, or another failure"},
+      {exit_usage, "bad usage (one line on stderr)"},
+      {exit_bad_url, "malformed URL"},
+      {exit_proxy_resolve, "proxy failed"},
+      {exit_resolve, "could not resolve the host"},
+      {exit_connect, "could not connect"},
+      {exit_weird_reply, "the reply is not HTTP"},
+      {exit_partial_file, "partial body: the connection ended early"},
+      {exit_http_error, "HTTP status >= 400 with -f"},
+      {exit_write_error, "writing the output failed (or binary output to a terminal refused)"},
+      {exit_read_error, "reading a file to send failed"},
+      {exit_timeout, "timeout"},
+      {exit_range_error, "resume (-C) refused: the server does not do byte ranges"},
+      {exit_tls_connect, "TLS handshake failed"},
+      {exit_too_many_redirects, "too many redirects, or a redirect loop"},
+      {exit_empty_reply, "empty reply from the server"},
+      {exit_recv_error, "receiving failed (connection reset)"},
+      {exit_tls_certificate, "the server's certificate is not trusted"},
+      {exit_bad_content_encoding, "bad content encoding"},
+      {exit_file_too_large, "body over the size limit"},
+      {exit_internal, "internal error (a bug: please report it)"},
+      {exit_ca_file, "the CA file (--cacert) could not be read"},
+  }};
+  return exit_codes_table(rows, "Exit codes (curl's):");
 }
 
 }  // namespace corofetch::tool

@@ -22,4 +22,8 @@ nlohmann::json error_json(const std::string& message, int exit_code) {
   return {{"message", message}, {"exit_code", exit_code}};
 }
 
+nlohmann::json failure_json(const std::string& message, int exit_code) {
+  return {{"error", error_json(message, exit_code)}, {"exit_code", exit_code}};
+}
+
 }  // namespace corofetch::tool

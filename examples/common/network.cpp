@@ -3,26 +3,99 @@
 #include <corofetch/http/syntax.hpp>
 
 #include <cmath>
+#include <exception>
+#include <string>
 
 namespace corofetch::tool {
 
-void add_network_options(CLI::App& app, network_options& out) {
-  app.add_option("--resolve", out.resolves, "HOST:PORT:ADDR: use ADDR for HOST:PORT, no DNS")
-      ->allow_extra_args(false);
-  app.add_option("--dns-server", out.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--cacert", out.cacert, "PEM file of trusted CAs instead of the system store");
-  app.add_flag("-k,--insecure", out.insecure, "Do not verify the server's certificate");
-  app.add_option("-x,--proxy", out.proxy, "Proxy http://[user:pass@]host:port");
-  app.add_option("-m,--max-time", out.max_time, "Bound on the whole operation, in seconds");
-  app.add_option("--connect-timeout", out.connect_timeout, "Bound on connecting, in seconds");
-  app.add_option("-H,--header", out.headers,
-                 "Extra field 'Name: value' (repeatable; 'Name:' removes a default field, "
-                 "'Name;' sends it empty)")
-      ->allow_extra_args(false);
+namespace {
+
+// A time option: seconds, or a number with wrk's units; bad text is a usage error naming the
+// option.
+void add_time_option(CLI::App& app, const std::string& names, double& out,
+                     const std::string& description) {
   app.add_option_function<std::string>(
-      "-A,--user-agent", [&out](const std::string& v) { out.user_agent = v; },
-      "User-Agent to send ('' sends none)");
+         names,
+         [&out, names](const std::string& text) {
+           std::string problem;
+           const auto seconds = parse_seconds(text, &problem);
+           if (!seconds) throw CLI::ValidationError(names, problem);
+           out = *seconds;
+         },
+         description)
+      ->type_name("SECONDS");
+}
+
+}  // namespace
+
+void add_network_options(CLI::App& app, network_options& out, unsigned which) {
+  if ((which & opt_resolve) != 0) {
+    app.add_option("--resolve", out.resolves,
+                   "HOST:PORT:ADDR: use ADDR for HOST:PORT, no DNS (repeatable)")
+        ->allow_extra_args(false);
+  }
+  if ((which & opt_dns_server) != 0) {
+    app.add_option("--dns-server", out.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
+        ->allow_extra_args(false);
+  }
+  if ((which & opt_cacert) != 0) {
+    app.add_option("--cacert", out.cacert, "PEM file of trusted CAs instead of the system store");
+  }
+  if ((which & opt_insecure) != 0) {
+    app.add_flag("-k,--insecure", out.insecure, "Do not verify servers' certificates");
+  }
+  if ((which & opt_proxy) != 0) {
+    app.add_option("-x,--proxy", out.proxy, "Proxy http://[user:pass@]host:port");
+  }
+  if ((which & opt_max_time) != 0) {
+    add_time_option(app, "-m,--max-time", out.max_time,
+                    "Bound on each transfer, request to last byte: SECONDS (or 500ms, 2m)");
+  }
+  if ((which & opt_connect_timeout) != 0) {
+    add_time_option(app, "--connect-timeout", out.connect_timeout,
+                    "Bound on each connect: SECONDS (or 500ms, 2m)");
+  }
+  if ((which & opt_header) != 0) {
+    app.add_option("-H,--header", out.headers,
+                   "Extra field 'Name: value' on every request (repeatable; 'Name:' removes a "
+                   "field the tool sends, 'Name;' sends it empty)")
+        ->allow_extra_args(false);
+  }
+  if ((which & opt_user_agent) != 0) {
+    app.add_option_function<std::string>(
+        "-A,--user-agent", [&out](const std::string& v) { out.user_agent = v; },
+        "User-Agent to send ('' sends none)");
+  }
+}
+
+std::optional<double> parse_seconds(const std::string& text, std::string* problem) {
+  const auto say = [&](const std::string& what) -> std::optional<double> {
+    if (problem != nullptr) *problem = what;
+    return std::nullopt;
+  };
+  double value = 0;
+  std::size_t used = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return say("'" + text + "' is not a time: give seconds, or 250us, 500ms, 2s, 1m, 1h");
+  }
+  const std::string unit = text.substr(used);
+  double scale = 1;
+  if (unit == "us") {
+    scale = 1e-6;
+  } else if (unit == "ms") {
+    scale = 1e-3;
+  } else if (unit == "m") {
+    scale = 60;
+  } else if (unit == "h") {
+    scale = 3600;
+  } else if (!unit.empty() && unit != "s") {
+    return say("'" + text + "' is not a time: give seconds, or 250us, 500ms, 2s, 1m, 1h");
+  }
+  if (!std::isfinite(value)) return say("'" + text + "' is not a finite time");
+  if (value < 0) return say("'" + text + "': a time cannot be negative");
+  return value * scale;
 }
 
 namespace {
@@ -38,18 +111,23 @@ bool has_control(std::string_view s) {
 // curl: "Name: value" adds, "Name:" removes a field the tool adds itself, "Name;" sends an
 // empty value.
 std::optional<std::string> parse_one(const std::string& line, header_settings& out) {
-  if (has_control(line)) return "invalid header '" + line + "': a control character";
+  if (has_control(line)) return "invalid -H '" + line + "': a control character";
   const auto colon = line.find(':');
   if (colon == std::string::npos) {
     if (!line.empty() && line.back() == ';') {
-      out.fields.add(line.substr(0, line.size() - 1), "");
+      const std::string name = line.substr(0, line.size() - 1);
+      if (name.empty() || !http::is_token(name)) {
+        return "invalid -H '" + line + "': the name is not a token";
+      }
+      out.fields.add(name, "");
+      out.empty_values = true;
       return std::nullopt;
     }
-    return "invalid header '" + line + "': expected 'Name: value'";
+    return "invalid -H '" + line + "': expected 'Name: value'";
   }
   const std::string name = line.substr(0, colon);
   if (name.empty() || !http::is_token(name)) {
-    return "invalid header '" + line + "': the name is not a token";
+    return "invalid -H '" + line + "': the name is not a token";
   }
   std::size_t v = colon + 1;
   while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
@@ -60,6 +138,7 @@ std::optional<std::string> parse_one(const std::string& line, header_settings& o
     if (http::iequals(name, "Accept")) out.drop_accept = true;
     if (http::iequals(name, "Accept-Encoding")) out.drop_accept_encoding = true;
     out.fields.erase(name);  // also removes what an earlier -H or -A set
+    out.removed.push_back(name);
     return std::nullopt;
   }
   out.fields.add(name, value);
@@ -84,6 +163,16 @@ std::optional<std::string> parse_headers(const network_options& in, header_setti
   return std::nullopt;
 }
 
+std::optional<std::string> parse_resolves(const network_options& in,
+                                          std::vector<client::resolve_override>& out) {
+  for (const std::string& r : in.resolves) {
+    auto ov = client::parse_resolve_override(r);
+    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
+    out.push_back(std::move(*ov));
+  }
+  return std::nullopt;
+}
+
 std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
 }
@@ -99,11 +188,7 @@ std::optional<std::string> apply_network_options(const network_options& in,
   options.tls.insecure_skip_verify = in.insecure;
   options.proxy = in.proxy;
   options.resolver.servers = in.dns_servers;
-  for (const std::string& r : in.resolves) {
-    auto ov = client::parse_resolve_override(r);
-    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
-    options.resolve_overrides.push_back(std::move(*ov));
-  }
+  if (auto problem = parse_resolves(in, options.resolve_overrides)) return problem;
   if (in.max_time > 0) options.timeouts.total = seconds_to_ms(in.max_time);
   if (in.connect_timeout > 0) options.timeouts.connect = seconds_to_ms(in.connect_timeout);
   fetch.timeouts = options.timeouts;

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,23 +21,47 @@ struct network_options {
   std::string cacert;                     ///< --cacert FILE
   bool insecure = false;                  ///< -k
   std::string proxy;                      ///< -x http://[user:pass@]host:port
-  double max_time = 0;                    ///< -m SECONDS, the whole operation
-  double connect_timeout = 0;             ///< --connect-timeout SECONDS
+  double max_time = 0;                    ///< -m SECONDS, each transfer; 0: not given
+  double connect_timeout = 0;             ///< --connect-timeout SECONDS; 0: not given
   std::vector<std::string> headers;       ///< -H 'Name: value' (repeatable)
   std::optional<std::string> user_agent;  ///< -A
 };
 
-/// Adds the options above to `app`, bound to `out`. Repeatable options take one value each
-/// time, so `-H 'a: b' URL` leaves URL to the positional arguments.
-void add_network_options(CLI::App& app, network_options& out);
+/// Which of the network options a tool takes: a tool offers only those it honours, and each
+/// means the same in every tool that offers it.
+enum network_option : unsigned {
+  opt_resolve = 1U << 0U,
+  opt_dns_server = 1U << 1U,
+  opt_cacert = 1U << 2U,
+  opt_insecure = 1U << 3U,
+  opt_proxy = 1U << 4U,
+  opt_max_time = 1U << 5U,
+  opt_connect_timeout = 1U << 6U,
+  opt_header = 1U << 7U,
+  opt_user_agent = 1U << 8U,
+  all_network_options = (1U << 9U) - 1,
+};
+
+/// Adds the options named in `which` to `app`, bound to `out`. Repeatable options take one
+/// value each time, so `-H 'a: b' URL` leaves URL to the positional arguments. A time that is
+/// not a number of seconds (see parse_seconds) is bad usage.
+void add_network_options(CLI::App& app, network_options& out, unsigned which = all_network_options);
+
+/// A time given on the command line: seconds ("2", "0.5"), or with a unit as wrk writes it
+/// ("250us", "500ms", "2s", "1m", "1h"). Errors: a message for text that is none of these, or a
+/// negative or non-finite value.
+[[nodiscard]] std::optional<double> parse_seconds(const std::string& text,
+                                                  std::string* problem = nullptr);
 
 /// The header fields -H and -A give, and which fields the client adds by itself that they
 /// remove (curl: "-H 'Name:'" removes Name, "-H 'Name;'" sends it empty).
 struct header_settings {
-  http::fields fields;  ///< in command-line order, -A's User-Agent included
+  http::fields fields;               ///< in command-line order, -A's User-Agent included
+  std::vector<std::string> removed;  ///< the names of every "-H 'Name:'", in order
   bool drop_user_agent = false;
   bool drop_accept = false;
   bool drop_accept_encoding = false;
+  bool empty_values = false;  ///< some "-H 'Name;'" asks for a field with an empty value
 };
 
 /// Parses the -H and -A values. Errors: a message naming the bad header ("expected 'Name:
@@ -52,6 +77,10 @@ struct header_settings {
                                                                const header_settings& headers,
                                                                client::client_options& options,
                                                                client::fetch_options& fetch);
+
+/// Parses every --resolve value. Errors: a message naming the first bad one.
+[[nodiscard]] std::optional<std::string> parse_resolves(const network_options& in,
+                                                        std::vector<client::resolve_override>& out);
 
 /// Seconds (fractions allowed) as milliseconds, rounded up so that 0.0001 is not "no bound".
 [[nodiscard]] std::chrono::milliseconds seconds_to_ms(double seconds);

@@ -25,7 +25,7 @@ std::string describe(const std::exception_ptr& e) {
 }  // namespace
 
 int run_coroutine(asio::io_context& io, const std::string& tool_name,
-                  const std::function<asio::awaitable<int>()>& body) {
+                  const std::function<asio::awaitable<int>()>& body, bool json) {
   int status = exit_internal;
   std::exception_ptr crashed;
   asio::co_spawn(io, body(), [&](const std::exception_ptr& e, int s) {
@@ -37,19 +37,16 @@ int run_coroutine(asio::io_context& io, const std::string& tool_name,
   } catch (...) {
     crashed = std::current_exception();
   }
-  if (crashed) {
-    print_error(tool_name, "internal error: " + describe(crashed));
-    return exit_internal;
-  }
+  if (crashed) return fail(tool_name, "internal error: " + describe(crashed), exit_internal, json);
   return status;
 }
 
-int guarded_main(const std::string& tool_name, const std::function<int()>& tool_main) {
+int guarded_main(const std::string& tool_name, const std::function<int()>& tool_main, bool json) {
   try {
     return tool_main();
   } catch (...) {
-    print_error(tool_name, "internal error: " + describe(std::current_exception()));
-    return exit_internal;
+    return fail(tool_name, "internal error: " + describe(std::current_exception()), exit_internal,
+                json);
   }
 }
 
