@@ -16,10 +16,8 @@
 //   cf-crawl --redis redis://10.0.0.5:6379/0 --job site --jsonl worker1.jsonl http://site.test/
 //   cf-crawl --redis redis://10.0.0.5:6379/0 --job site --status
 //
-// Exit status: 0 when the crawl ended and every URL fetched answered below 400 (and after
-// --status or --reset), 1 when some failed (no response, or a 4xx or 5xx status) or the crawl
-// could not go on (a state file or output that cannot be written, Redis unreachable), 2 on bad
-// usage, 130 when interrupted (after a graceful stop).
+// Exit status: see exit_codes below (--help prints them). The network options, --version, the
+// usage errors and --json's error document are every tool's (examples/common).
 #include <corofetch/client/client.hpp>
 #include <corofetch/client/error.hpp>
 #include <corofetch/crawl/crawler.hpp>
@@ -31,7 +29,11 @@
 #include <corofetch/url/error.hpp>
 #include <corofetch/version.hpp>
 
+#include "common/cli.hpp"
+#include "common/exit_codes.hpp"
 #include "common/format.hpp"
+#include "common/json.hpp"
+#include "common/network.hpp"
 #include "common/run.hpp"
 
 #include <fmt/format.h>
@@ -54,6 +56,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -77,14 +80,34 @@ namespace redis = corofetch::redis;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-constexpr int exit_ok = 0;
+namespace tool = corofetch::tool;
+
+const std::string tool_name = "cf-crawl";
+
+constexpr int exit_ok = tool::exit_ok;
 constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_interrupted = 130;
+constexpr int exit_usage = tool::exit_usage;
+constexpr int exit_interrupted = tool::exit_interrupted;
+constexpr std::array<tool::exit_code_row, 5> exit_codes{{
+    {exit_ok,
+     "the crawl ended and every URL fetched answered below 400; also after --status, --reset"},
+    {exit_failed,
+     "some URLs failed (no response, or a 4xx or 5xx status), or the crawl could not go on (a "
+     "state file or an output that cannot be written, Redis unreachable)"},
+    {exit_usage, "bad usage (one line on stderr)"},
+    {tool::exit_internal, "internal error (a bug: please report it)"},
+    {exit_interrupted, "interrupted (SIGINT or SIGTERM stops gracefully, a second one at once)"},
+}};
+
+// --json: a failure is also one JSON document on stdout (set once, from the command line).
+bool json_errors = false;
 
 int fail(const std::string& message, int code = exit_usage) {
-  std::fprintf(stderr, "cf-crawl: %s\n", message.c_str());
-  return code;
+  return tool::fail(tool_name, message, code, json_errors);
+}
+
+int usage(const std::string& message) {
+  return tool::usage_error(tool_name, message, json_errors);
 }
 
 struct cli {
@@ -98,8 +121,6 @@ struct cli {
   double delay = 0.5;
   std::size_t concurrency = 256;
   std::uint16_t retries = 2;
-  double max_time = 0;
-  std::string user_agent;
   bool no_robots = false;
   bool sitemaps = false;
   std::vector<std::string> sitemap_urls;
@@ -112,13 +133,14 @@ struct cli {
   unsigned lease = 60;
   bool status = false;
   bool reset = false;
-  std::vector<std::string> resolves;
-  std::vector<std::string> dns_servers;
-  std::string cacert;
-  bool insecure = false;
+  tool::network_options net;
   bool json = false;
   bool quiet = false;
+  bool version = false;
 };
+
+// The network options cf-crawl honours: all but -H (the crawler writes its requests itself).
+constexpr unsigned network_flags = tool::all_network_options & ~tool::opt_header;
 
 double ms(std::chrono::nanoseconds d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -139,16 +161,20 @@ std::string error_text(const crawl::crawl_page& p) {
 
 // --- options ------------------------------------------------------------------------------
 
+// The User-Agent -A gives: the client sends it and the crawler picks robots.txt's group by it.
+std::string user_agent(const cli& c) {
+  tool::header_settings headers;
+  if (tool::parse_headers(c.net, headers)) return {};
+  const auto ua = headers.fields.find("User-Agent");
+  return ua ? std::string(*ua) : std::string();
+}
+
 std::optional<std::string> client_settings(const cli& c, client::client_options& o) {
-  o.tls.ca_file = c.cacert;
-  o.tls.insecure_skip_verify = c.insecure;
-  o.resolver.servers = c.dns_servers;
-  for (const std::string& r : c.resolves) {
-    auto ov = client::parse_resolve_override(r);
-    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
-    o.resolve_overrides.push_back(std::move(*ov));
-  }
-  if (!c.user_agent.empty()) o.user_agent = c.user_agent;
+  tool::header_settings headers;
+  if (auto problem = tool::parse_headers(c.net, headers)) return problem;
+  client::fetch_options unused;  // the crawl's own fetch options take -m (crawl_settings)
+  if (auto problem = tool::apply_network_options(c.net, headers, o, unused)) return problem;
+  if (const std::string ua = user_agent(c); !ua.empty()) o.user_agent = ua;
   return std::nullopt;
 }
 
@@ -156,7 +182,6 @@ std::optional<std::string> crawl_settings(const cli& c, crawl::crawl_options& o)
   if (c.concurrency == 0) return std::string("--concurrency must be at least 1");
   if (c.per_host == 0) return std::string("--per-host must be at least 1");
   if (!(c.delay >= 0) || c.delay > 86400) return std::string("--delay must be 0 to 86400 seconds");
-  if (!(c.max_time >= 0)) return std::string("--max-time must not be negative");
   if (c.max_pages && *c.max_pages == 0) return std::string("--max-pages must be at least 1");
   o.concurrency = c.concurrency;
   o.politeness.per_host = c.per_host;
@@ -175,14 +200,17 @@ std::optional<std::string> crawl_settings(const cli& c, crawl::crawl_options& o)
   o.scope.exclude = c.exclude;
   o.max_depth = c.depth;
   o.max_pages = c.max_pages;
-  o.user_agent = c.user_agent;
+  o.user_agent = user_agent(c);
   o.obey_robots = !c.no_robots;
   o.use_sitemaps = c.sitemaps;
   o.sitemaps = c.sitemap_urls;
   o.report_skipped = c.report_skipped;
   // robots.txt fetches are archived too, as crawlers' WARCs hold them.
   o.report_robots = !c.warc.empty();
-  if (c.max_time > 0) o.fetch.timeouts.total = from_seconds(c.max_time);
+  if (c.net.max_time > 0) o.fetch.timeouts.total = tool::seconds_to_ms(c.net.max_time);
+  if (c.net.connect_timeout > 0) {
+    o.fetch.timeouts.connect = tool::seconds_to_ms(c.net.connect_timeout);
+  }
   o.state_file = c.state;
   return std::nullopt;
 }
@@ -444,7 +472,18 @@ json summary_json(const outcome& o, int exit_code) {
     j["resumed_pending"] = o.summary->resumed_pending;
     j["resumed_finished"] = o.summary->resumed_finished;
   }
-  if (o.error) j["error"] = o.error_detail.empty() ? o.error.message() : o.error_detail;
+  // Why the exit status is not 0, as every tool's --json says it.
+  if (o.error) {
+    j["error"] = tool::error_json(
+        o.error, o.error_detail.empty() ? o.error.message() : o.error_detail, exit_code);
+  } else if (exit_code == exit_failed) {
+    j["error"] =
+        tool::error_json(fmt::format("{} URLs failed (no response, or a 4xx or 5xx status)",
+                                     p.failed + p.http_errors),
+                         exit_code);
+  } else if (exit_code == exit_interrupted) {
+    j["error"] = tool::error_json(fmt::format("interrupted with {} queued", p.queued), exit_code);
+  }
   return j;
 }
 
@@ -600,7 +639,6 @@ void flush_shared(asio::io_context& io, crawl::redis_frontier& f, outcome& o) {
       io, [&]() -> asio::awaitable<void> { flushed = co_await f.async_flush(); },
       [&](const std::exception_ptr& e) {
         if (e) std::rethrow_exception(e);
-        io.stop();  // as after joining the job
       });
   io.run();
   if (flushed && !o.error) {
@@ -668,8 +706,8 @@ crawl::page_handler make_handler(outputs& out) {
 
 // Runs the crawl to its end on one thread. SIGINT or SIGTERM stops it gracefully (the fetches
 // in flight end and are reported); a second one cancels them.
-outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cli& c, outputs& out,
-                         bool stop_when_done) {
+outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cli& c,
+                         outputs& out) {
   outcome result;
   asio::cancellation_signal cancel;
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -694,7 +732,6 @@ outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cl
     status_timer.cancel();
     signals.cancel();
     crawler.http_client().close_idle();
-    if (stop_when_done) io.stop();
   };
   asio::co_spawn(
       io,
@@ -729,15 +766,16 @@ outcome crawl_until_done(crawl::crawler& crawler, asio::io_context& io, const cl
 int run(const cli& c) {
   client::client_options client_options;
   crawl::crawl_options options;
-  if (auto problem = client_settings(c, client_options)) return fail(*problem);
-  if (auto problem = crawl_settings(c, options)) return fail(*problem);
-  if (auto problem = mode_usage(c)) return fail(*problem);
+  if (auto problem = client_settings(c, client_options)) return usage(*problem);
+  if (auto problem = crawl_settings(c, options)) return usage(*problem);
+  if (auto problem = mode_usage(c)) return usage(*problem);
   std::optional<redis::endpoint> where;
   if (!c.redis.empty()) where = *redis::parse_url(c.redis);
 
   asio::io_context io(1);
   if (c.status || c.reset) {
-    return corofetch::tool::run_coroutine(io, "cf-crawl", [&] { return job_command(c, *where); });
+    return tool::run_coroutine(
+        io, tool_name, [&] { return job_command(c, *where); }, c.json);
   }
   shared_frontier shared;
   if (where) {
@@ -746,7 +784,6 @@ int run(const cli& c) {
                    [&](const std::exception_ptr& e, int r) {
                      if (e) std::rethrow_exception(e);
                      joined = r;
-                     io.stop();  // the Redis client may leave a wait behind: run() would not return
                    });
     io.run();
     if (joined != exit_ok) return joined;
@@ -775,7 +812,7 @@ int run(const cli& c) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  outcome o = crawl_until_done(*crawler, io, c, out, shared.frontier != nullptr);
+  outcome o = crawl_until_done(*crawler, io, c, out);
   if (shared.frontier) flush_shared(io, *shared.frontier, o);
   if (out.warc) {
     try {
@@ -790,11 +827,13 @@ int run(const cli& c) {
   std::fflush(stdout);
   const int code = exit_code(o);
   if (o.error) {
-    fail(o.error_detail.empty() ? o.error.message() : o.error_detail, code);
-    if (code == exit_usage) return code;  // nothing was crawled: the one line says why
+    const std::string message = o.error_detail.empty() ? o.error.message() : o.error_detail;
+    // Nothing was crawled: the one line (with --json, the one document) says why.
+    if (code == exit_usage) return fail(message, code);
+    tool::print_error(tool_name, message);
   }
   if (c.json) {
-    std::printf("%s\n", summary_json(o, code).dump().c_str());
+    if (!tool::print_json(summary_json(o, code))) return tool::exit_write_error;
   } else if (!c.quiet) {
     print_summary(o);
   }
@@ -820,9 +859,6 @@ void add_options(CLI::App& app, cli& c) {
   app.add_option("--concurrency", c.concurrency, "Requests in flight in all (default 256)");
   app.add_option("--retries", c.retries,
                  "Retries of a URL after a network error, 5xx or 429, with backoff (default 2)");
-  app.add_option("-m,--max-time", c.max_time, "Bound on each fetch, in seconds");
-  app.add_option("-A,--user-agent", c.user_agent,
-                 "User-Agent sent; its product token picks the robots.txt group");
   app.add_flag("--no-robots", c.no_robots, "Neither fetch nor obey robots.txt");
   app.add_flag("--sitemaps", c.sitemaps, "Also crawl the URLs of the sitemaps robots.txt names");
   app.add_option("--sitemap", c.sitemap_urls, "A sitemap URL whose URLs are seeds (repeatable)")
@@ -861,13 +897,11 @@ void add_options(CLI::App& app, cli& c) {
   app.add_flag("--reset", c.reset, "Remove the --redis job's keys, print how many, and exit")
       ->needs(redis_url)
       ->excludes(status);
-  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--cacert", c.cacert, "PEM file of trusted CAs instead of the system store");
-  app.add_flag("-k,--insecure", c.insecure, "Do not verify servers' certificates");
-  app.add_flag("--json", c.json, "No line per URL; one JSON summary on stdout at the end");
+  // -A's product token also picks the robots.txt group.
+  tool::add_network_options(app, c.net, network_flags);
+  app.add_flag("--json", c.json,
+               "No line per URL; one JSON document on stdout at the end: the summary (and the "
+               "error on failure)");
   app.add_flag("-q,--quiet", c.quiet, "No line per URL, no status line, no summary");
   state->excludes(redis_url);
   app.add_option("url", c.seeds, "Seed URLs (http:// or https://)");
@@ -876,21 +910,18 @@ void add_options(CLI::App& app, cli& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cli c;
-  CLI::App app{"cf-crawl: a polite web crawler (robots.txt, per-host limits, JSONL, WARC)"};
-  app.set_version_flag("--version", std::string("cf-crawl ") + corofetch::version_string);
-  add_options(app, c);
-  app.footer(
-      "Exit status: 0 the crawl ended and every URL fetched answered below 400; 1 some URLs "
-      "failed (no response, or a 4xx or 5xx status) or the crawl could not go on (a state file "
-      "or an output that cannot be written, Redis unreachable); 0 also after --status and "
-      "--reset; 2 bad usage; 130 interrupted (SIGINT or SIGTERM "
-      "stops gracefully, a second one at once).");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    return fail(e.what());
-  }
-  return run(c);
+  json_errors = tool::wants_json(argc, argv);
+  return tool::guarded_main(
+      tool_name,
+      [&] {
+        cli c;
+        CLI::App app{"cf-crawl: a polite web crawler (robots.txt, per-host limits, JSONL, WARC)"};
+        add_options(app, c);
+        tool::add_common_flags(app, c.version, tool::exit_codes_table(exit_codes));
+        if (auto stop = tool::parse_command_line(app, tool_name, c.version, argc, argv)) {
+          return *stop;
+        }
+        return run(c);
+      },
+      json_errors);
 }

@@ -8,8 +8,15 @@
 //   cf-load -R 5000 -d 60s --hdr-log run-a.hlog URL             on each machine, then
 //   cf-load merge run-a.hlog run-b.hlog                         one exact report of all
 //
-// Exit status: 0 when the run completed, 1 when the target cannot be reached or a file cannot
-// be written, 2 on bad usage, 130 when interrupted (the report so far is printed).
+// Exit status: see exit_codes below (--help prints them). The network options, --version, the
+// usage errors and --json's error document are every tool's (examples/common).
+#include "common/cli.hpp"
+#include "common/exit_codes.hpp"
+#include "common/json.hpp"
+#include "common/network.hpp"
+#include "common/run.hpp"
+
+#include <corofetch/http/syntax.hpp>
 #include <corofetch/load/error.hpp>
 #include <corofetch/load/generator.hpp>
 #include <corofetch/load/hdr_log.hpp>
@@ -22,6 +29,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -36,12 +44,19 @@
 namespace {
 
 namespace load = corofetch::load;
+namespace tool = corofetch::tool;
 using json = nlohmann::json;
 
-int fail(const std::string& message, int code = 2) {
-  std::fprintf(stderr, "cf-load: %s\n", message.c_str());
-  return code;
-}
+const std::string tool_name = "cf-load";
+
+constexpr int exit_failed = 1;
+constexpr std::array<tool::exit_code_row, 5> exit_codes{{
+    {tool::exit_ok, "the run completed (its report says how the target answered)"},
+    {exit_failed, "the target cannot be reached, or a file cannot be read or written"},
+    {tool::exit_usage, "bad usage (one line on stderr)"},
+    {tool::exit_internal, "internal error (a bug: please report it)"},
+    {tool::exit_interrupted, "interrupted by SIGINT or SIGTERM (the report so far is printed)"},
+}};
 
 // wrk's time arguments: "10", "10s", "500ms", "2m", "1h" (a bare number is seconds).
 std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) {
@@ -263,33 +278,37 @@ struct cli {
   bool json_out = false;
   std::string hdr_log;
   std::string targets_file;
-  std::vector<std::string> headers;
   std::string method;
   std::string body;
   std::string warmup = "0";
   std::string timeout = "10s";
-  std::string connect_timeout = "10s";
-  bool insecure = false;
-  std::string cacert;
-  std::vector<std::string> resolves;
-  std::vector<std::string> dns_servers;
+  tool::network_options net;  // -m bounds each request as --timeout does; -m wins
   std::string url;
   std::size_t duration_given = 0;  ///< -d was on the command line
+  bool version = false;
 };
 
+// The network options cf-load honours (no proxy: it drives its own HTTP/1.1 connections).
+constexpr unsigned network_flags = tool::all_network_options & ~tool::opt_proxy;
+
 // -H, -X and --body over every target (one URL, or the file's).
-int build_targets(const cli& c, std::vector<load::target>& out) {
+int build_targets(const cli& c, const tool::header_settings& headers,
+                  std::vector<load::target>& out) {
   if (!c.targets_file.empty()) {
     load::targets_error where;
     auto loaded = load::load_targets_file(c.targets_file, &where);
     if (!loaded) {
-      return fail(where.line > 0
-                      ? fmt::format("{}:{}: {}", c.targets_file, where.line, where.message)
-                      : where.message);
+      return tool::usage_error(
+          tool_name,
+          where.line > 0 ? fmt::format("{}:{}: {}", c.targets_file, where.line, where.message)
+                         : where.message,
+          c.json_out);
     }
     out = std::move(*loaded);
   } else {
-    if (c.url.empty()) return fail("a URL or --targets FILE is needed (see --help)");
+    if (c.url.empty()) {
+      return tool::usage_error(tool_name, "a URL or --targets FILE is needed", c.json_out);
+    }
     load::target t;
     t.url = c.url;
     if (!c.body.empty()) t.method = "POST";
@@ -298,18 +317,17 @@ int build_targets(const cli& c, std::vector<load::target>& out) {
   for (auto& t : out) {
     if (!c.method.empty()) t.method = c.method;
     if (!c.body.empty()) t.body = c.body;
-    for (const auto& h : c.headers) {
-      const auto colon = h.find(':');
-      if (colon == std::string::npos || colon == 0) return fail("-H wants \"Name: value\": " + h);
-      std::string value = h.substr(colon + 1);
-      value.erase(0, value.find_first_not_of(" \t"));
-      t.headers.emplace_back(h.substr(0, colon), value);
+    // "-H 'Name:'" removes the targets file's field; -H and -A add theirs.
+    for (const std::string& name : headers.removed) {
+      std::erase_if(t.headers,
+                    [&](const auto& h) { return corofetch::http::iequals(h.first, name); });
     }
+    for (const auto f : headers.fields) t.headers.emplace_back(f.name, f.value);
   }
   return 0;
 }
 
-int build_options(const cli& c, load::options& o) {
+int build_options(const cli& c, const tool::header_settings& headers, load::options& o) {
   o.connections = c.connections;
   o.threads = c.threads;
   o.rate = c.rate;
@@ -318,23 +336,22 @@ int build_options(const cli& c, load::options& o) {
   const auto duration = parse_duration(c.duration);
   const auto warmup = parse_duration(c.warmup);
   const auto timeout = parse_duration(c.timeout);
-  const auto connect_timeout = parse_duration(c.connect_timeout);
-  if (!duration) return fail("-d wants a time such as 10s, 500ms or 2m: " + c.duration);
-  if (!warmup) return fail("--warmup wants a time: " + c.warmup);
-  if (!timeout || timeout->count() == 0) return fail("--timeout wants a time: " + c.timeout);
-  if (!connect_timeout) return fail("--connect-timeout wants a time: " + c.connect_timeout);
+  const auto usage = [&](const std::string& problem) {
+    return tool::usage_error(tool_name, problem, c.json_out);
+  };
+  if (!duration) return usage("-d wants a time such as 10s, 500ms or 2m: " + c.duration);
+  if (!warmup) return usage("--warmup wants a time: " + c.warmup);
+  if (!timeout || timeout->count() == 0) return usage("--timeout wants a time: " + c.timeout);
   o.duration = *duration;
   o.warmup = *warmup;
   o.timeout = std::chrono::ceil<std::chrono::milliseconds>(*timeout);
-  o.connect_timeout = std::chrono::ceil<std::chrono::milliseconds>(*connect_timeout);
-  o.tls.insecure_skip_verify = c.insecure;
-  o.tls.ca_file = c.cacert;
-  o.dns_servers = c.dns_servers;
-  for (const auto& spec : c.resolves) {
-    auto r = corofetch::client::parse_resolve_override(spec);
-    if (!r) return fail("--resolve wants HOST:PORT:ADDRESS: " + spec);
-    o.resolve_overrides.push_back(*r);
-  }
+  if (c.net.max_time > 0) o.timeout = tool::seconds_to_ms(c.net.max_time);
+  if (c.net.connect_timeout > 0) o.connect_timeout = tool::seconds_to_ms(c.net.connect_timeout);
+  o.tls.insecure_skip_verify = c.net.insecure;
+  o.tls.ca_file = c.net.cacert;
+  o.dns_servers = c.net.dns_servers;
+  if (auto problem = tool::parse_resolves(c.net, o.resolve_overrides)) return usage(*problem);
+  if (headers.drop_user_agent) o.user_agent.clear();
   return 0;
 }
 
@@ -378,21 +395,32 @@ double epoch_seconds() {
 }
 
 int run(const cli& c) {
+  tool::header_settings headers;
+  if (auto problem = tool::parse_headers(c.net, headers)) {
+    return tool::usage_error(tool_name, *problem, c.json_out);
+  }
   load::options o;
-  if (int rc = build_options(c, o); rc != 0) return rc;
+  if (int rc = build_options(c, headers, o); rc != 0) return rc;
   std::vector<load::target> targets;
-  if (int rc = build_targets(c, targets); rc != 0) return rc;
+  if (int rc = build_targets(c, headers, targets); rc != 0) return rc;
   std::FILE* log_file = nullptr;
   if (!c.hdr_log.empty()) {
     log_file = std::fopen(c.hdr_log.c_str(), "w");
-    if (log_file == nullptr) return fail(fmt::format("{}: {}", c.hdr_log, std::strerror(errno)), 1);
+    if (log_file == nullptr) {
+      return tool::fail(tool_name, fmt::format("{}: {}", c.hdr_log, std::strerror(errno)),
+                        exit_failed, c.json_out);
+    }
   }
   std::string detail;
   auto made = load::generator::create(o, targets, &detail);
   if (!made) {
-    const bool usage =
-        made.error() == load::errc::invalid_options || made.error() == load::errc::invalid_targets;
-    return fail(detail.empty() ? made.error().message() : detail, usage ? 2 : 1);
+    if (log_file != nullptr) std::fclose(log_file);
+    const std::string message = detail.empty() ? made.error().message() : detail;
+    if (made.error() == load::errc::invalid_options ||
+        made.error() == load::errc::invalid_targets) {
+      return tool::usage_error(tool_name, message, c.json_out);
+    }
+    return tool::fail(tool_name, message, exit_failed, c.json_out);
   }
   load::generator& g = **made;
   const std::string url = c.url.empty() ? targets.front().url : c.url;
@@ -452,36 +480,43 @@ int run(const cli& c) {
              {"pipeline", o.pipeline},
              {"warmup_requests", r.total.warmup_requests},
              {"interrupted", interrupted}};
+  const int code = interrupted ? tool::exit_interrupted : tool::exit_ok;
   if (c.json_out) {
-    std::printf("%s\n", to_json(s).dump(2).c_str());
+    json j = to_json(s);
+    j["exit_code"] = code;
+    if (interrupted) j["error"] = tool::error_json("interrupted: the report so far", code);
+    if (!tool::print_json(j)) return tool::exit_write_error;
   } else {
     print_text(s, c.latency);
   }
-  return interrupted ? 130 : 0;
+  return code;
 }
 
 // Adds up the logs of several runs (machines driving one target at the same time): their
 // histograms by counts, their summary comments by sums, the time from the first interval's
 // start to the last one's end.
 int merge(const std::vector<std::string>& files, bool json_out, bool detailed) {
+  const auto failed = [&](const std::string& message) {
+    return tool::fail(tool_name, message, exit_failed, json_out);
+  };
   load::stats total;
   double first = std::numeric_limits<double>::infinity();
   double last = -first;
   std::size_t intervals = 0;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) return fail(fmt::format("{}: {}", file, std::strerror(errno)), 1);
+    if (!in) return failed(fmt::format("{}: {}", file, std::strerror(errno)));
     std::stringstream text;
     text << in.rdbuf();
     const std::string content = text.str();
     std::size_t line = 0;
     auto read = load::read_hdr_log(content, &line);
-    if (!read) return fail(fmt::format("{}:{}: {}", file, line, read.error().message()), 1);
+    if (!read) return failed(fmt::format("{}:{}: {}", file, line, read.error().message()));
     for (const auto& i : *read) {
       load::histogram& into = i.tag.empty() ? total.latency : total.uncorrected_latency;
       if (!i.tag.empty() && i.tag != "uncorrected") continue;
       if (auto ec = into.add(i.hist); ec) {
-        return fail(fmt::format("{}:{}: {}", file, i.line, ec.message()), 1);
+        return failed(fmt::format("{}:{}: {}", file, i.line, ec.message()));
       }
       first = std::min(first, i.start);
       last = std::max(last, i.start + i.length);
@@ -492,7 +527,7 @@ int merge(const std::vector<std::string>& files, bool json_out, bool detailed) {
       if (!l.starts_with("#") || l.find(summary_tag) != 1) continue;
       const auto j = json::parse(
           l.substr(1 + summary_tag.size(), l.size() - 2 - summary_tag.size()), nullptr, false);
-      if (j.is_discarded()) return fail(fmt::format("{}: unreadable summary comment", file), 1);
+      if (j.is_discarded()) return failed(fmt::format("{}: unreadable summary comment", file));
       total.bytes_read += j.value("bytes_read", std::uint64_t{0});
       total.in_flight_at_end += j.value("in_flight_at_end", std::uint64_t{0});
       for (const auto& [code, n] : j.at("status").items()) {
@@ -512,22 +547,19 @@ int merge(const std::vector<std::string>& files, bool json_out, bool detailed) {
   s.total = &total;
   s.extra = {{"logs", files.size()}, {"intervals", intervals}};
   if (json_out) {
-    std::printf("%s\n", to_json(s).dump(2).c_str());
+    json j = to_json(s);
+    j["exit_code"] = tool::exit_ok;
+    if (!tool::print_json(j)) return tool::exit_write_error;
   } else {
     print_text(s, detailed);
   }
-  return 0;
+  return tool::exit_ok;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   CLI::App app(
       "cf-load: an HTTP/1.1 load generator (wrk's flags, wrk2's corrected latency, "
-      "HdrHistogram logs that merge).\n"
-      "Exit status: 0 run completed, 1 target unreachable or a file not written, "
-      "2 bad usage, 130 interrupted (the report so far is printed).");
-  app.set_version_flag("--version", std::string("cf-load ") + corofetch::version_string);
+      "HdrHistogram logs that merge)");
   cli c;
   app.add_option("-c,--connections", c.connections, "Connections to keep open, in all")
       ->capture_default_str();
@@ -542,26 +574,20 @@ int main(int argc, char** argv) {
                  "Requests in flight per connection (HTTP/1.1 pipelining)")
       ->capture_default_str();
   app.add_flag("--latency", c.latency, "Print the detailed latency distribution (wrk2's)");
-  app.add_flag("--json", c.json_out, "Print one JSON object instead of the text report");
+  app.add_flag("--json", c.json_out,
+               "One JSON document on stdout instead of the text report (the error on failure)");
   app.add_option("--hdr-log", c.hdr_log,
                  "Write the corrected latency (us) as an HdrHistogram interval log, one interval "
                  "a second");
   app.add_option("--targets", c.targets_file, "vegeta's targets file: METHOD URL, headers, @body");
-  app.add_option("-H,--header", c.headers, "Add a header \"Name: value\" to every request")
-      ->allow_extra_args(false);
   app.add_option("-X,--method", c.method, "Method of every request");
   app.add_option("--body", c.body, "Body of every request (the method defaults to POST)");
   app.add_option("--warmup", c.warmup, "Warm-up time left out of the statistics")
       ->capture_default_str();
-  app.add_option("--timeout", c.timeout, "A request not answered by then is a timeout")
+  app.add_option("--timeout", c.timeout,
+                 "A request not answered by then is a timeout (wrk's; the same as -m)")
       ->capture_default_str();
-  app.add_option("--connect-timeout", c.connect_timeout, "Bound of each connect")
-      ->capture_default_str();
-  app.add_flag("-k,--insecure", c.insecure, "Do not verify TLS certificates");
-  app.add_option("--cacert", c.cacert, "Trust the CA certificates in this PEM file");
-  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDRESS, as curl's")->allow_extra_args(false);
-  app.add_option("--dns-server", c.dns_servers, "DNS server ADDRESS[:PORT]")
-      ->allow_extra_args(false);
+  tool::add_network_options(app, c.net, network_flags);
   app.add_option("url", c.url, "The URL to load");
 
   std::vector<std::string> logs;
@@ -569,21 +595,20 @@ int main(int argc, char** argv) {
   bool merge_latency = false;
   auto* merge_cmd = app.add_subcommand("merge", "One report from the HDR logs of several runs");
   merge_cmd->add_option("logs", logs, "Logs written with --hdr-log")->required();
-  merge_cmd->add_flag("--json", merge_json, "Print one JSON object");
+  merge_cmd->add_flag("--json", merge_json, "One JSON document on stdout");
   merge_cmd->add_flag("--latency", merge_latency, "Print the detailed latency distribution");
+  tool::add_common_flags(app, c.version, tool::exit_codes_table(exit_codes));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    return fail(e.what());
-  }
+  if (auto stop = tool::parse_command_line(app, tool_name, c.version, argc, argv)) return *stop;
   if (merge_cmd->parsed()) return merge(logs, merge_json, merge_latency);
   c.duration_given = duration->count();
   if (c.requests > 0 && c.duration_given == 0) c.duration = "0";
-  try {
-    return run(c);
-  } catch (const std::exception& e) {
-    return fail(std::string("internal error: ") + e.what(), 1);
-  }
+  return run(c);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return tool::guarded_main(
+      tool_name, [&] { return run_main(argc, argv); }, tool::wants_json(argc, argv));
 }

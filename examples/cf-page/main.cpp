@@ -9,9 +9,15 @@
 //   cf-page --requisites all --resolve site.test:8080:127.0.0.1 --save copy --convert-links
 //   http://site.test:8080/ cf-page --json --har page.har --cacert ca.pem https://127.0.0.1:8443/
 //
-// Exit status: 0 when the page and every requisite came with a 2xx status, 1 when some
-// requisite did not, a limit left some out, or the HTML could not be looked into; 2 when the
-// page itself did not come (or on bad usage).
+// Exit status: see exit_codes below (--help prints them). The network options, --version, the
+// usage errors and --json's error document are every tool's (examples/common).
+#include "common/cli.hpp"
+#include "common/exit_codes.hpp"
+#include "common/format.hpp"
+#include "common/json.hpp"
+#include "common/network.hpp"
+#include "common/run.hpp"
+
 #include <corofetch/client/client.hpp>
 #include <corofetch/http/syntax.hpp>
 #include <corofetch/page/har.hpp>
@@ -20,16 +26,18 @@
 #include <corofetch/page/waterfall.hpp>
 #include <corofetch/version.hpp>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,12 +50,20 @@ namespace {
 
 namespace client = corofetch::client;
 namespace page = corofetch::page;
+namespace tool = corofetch::tool;
 using json = nlohmann::json;
 
-int fail(const std::string& message, int code = 2) {
-  std::fprintf(stderr, "cf-page: %s\n", message.c_str());
-  return code;
-}
+const std::string tool_name = "cf-page";
+
+constexpr int exit_some_failed = 1;
+constexpr int exit_page_failed = 2;  // the same as bad usage, as before the tools shared codes
+constexpr std::array<tool::exit_code_row, 4> exit_codes{{
+    {tool::exit_ok, "the page and every requisite came with a 2xx status"},
+    {exit_some_failed,
+     "some requisite did not, a limit left some out, or the HTML could not be looked into"},
+    {exit_page_failed, "the page itself did not come, or bad usage (one line on stderr)"},
+    {tool::exit_internal, "internal error (a bug: please report it)"},
+}};
 
 struct cli {
   std::string target;
@@ -62,33 +78,18 @@ struct cli {
   std::string har_file;
   bool json = false;
   bool quiet = false;
-  bool insecure = false;
-  std::string cacert;
-  std::vector<std::string> headers;
-  std::string user_agent;
-  std::string proxy;
-  std::vector<std::string> dns_servers;
-  std::vector<std::string> resolves;
-  double max_time = 0;
-  double connect_timeout = 0;
+  bool version = false;
+  tool::network_options net;
   std::string srcset = "all";
   double pixel_ratio = 1.0;
 };
 
 double ms(std::chrono::nanoseconds d) {
-  return std::chrono::duration<double, std::milli>(d).count();
+  return tool::to_ms(d);
 }
 
 std::string human_bytes(double n) {
-  char text[32];
-  if (n < 1024) {
-    std::snprintf(text, sizeof text, "%.0f B", n);
-  } else if (n < 1024.0 * 1024) {
-    std::snprintf(text, sizeof text, "%.1f KiB", n / 1024);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f MiB", n / (1024.0 * 1024));
-  }
-  return text;
+  return tool::human_size(static_cast<std::uint64_t>(std::max(n, 0.0)));
 }
 
 // What happened to a resource, in a few characters: its status, or the error.
@@ -165,47 +166,36 @@ json page_json(const page::page_result& p, const client::pool_stats& stats) {
             {"bytes", p.bytes()},
             {"total_ms", ms(p.total)},
             {"max_in_flight", p.max_in_flight},
+            {"lowered_concurrency", p.lowered_concurrency},
             {"connections", stats.connections_opened}};
   if (p.extraction_error) j["extraction_error"] = p.extraction_error.message();
   return j;
 }
 
-// The header lines of -H: "Name: value"; "Name:" removes a field the tool would send.
-std::optional<std::string> apply_headers(const cli& c, client::client_options& o,
-                                         page::load_options& lo) {
-  for (const std::string& line : c.headers) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return "invalid header '" + line + "': expected 'Name: value'";
-    }
-    const std::string name = line.substr(0, colon);
-    std::size_t v = colon + 1;
-    while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
-    const std::string value = line.substr(v);
-    if (corofetch::http::iequals(name, "User-Agent")) {
-      o.user_agent = value;
-    } else if (value.empty() && corofetch::http::iequals(name, "Accept-Encoding")) {
+// -H and -A on every request, the page's and the requisites': the loader's extra fields,
+// where an empty value removes a field the loader or the client would send ("-H 'Name:'").
+std::optional<std::string> apply_headers(const tool::header_settings& h, page::load_options& lo) {
+  if (h.empty_values) {
+    return std::string("cf-page cannot send a field with an empty value (-H 'Name;')");
+  }
+  for (const auto f : h.fields) lo.extra_fields.set(f.name, f.value);
+  for (const std::string& name : h.removed) {
+    if (corofetch::http::iequals(name, "Accept-Encoding")) {
       lo.document.decode_content = false;
       lo.images.decode_content = false;
     } else {
-      lo.extra_fields.set(name, value);
+      lo.extra_fields.set(name, "");
     }
   }
-  if (!c.user_agent.empty()) o.user_agent = c.user_agent;
   return std::nullopt;
 }
 
 std::optional<std::string> prepare(const cli& c, client::client_options& o,
                                    page::load_options& lo) {
-  o.tls.ca_file = c.cacert;
-  o.tls.insecure_skip_verify = c.insecure;
-  o.proxy = c.proxy;
-  o.resolver.servers = c.dns_servers;
-  for (const std::string& r : c.resolves) {
-    auto ov = client::parse_resolve_override(r);
-    if (!ov) return "invalid --resolve '" + r + "': expected HOST:PORT:ADDR with a port 0-65535";
-    o.resolve_overrides.push_back(std::move(*ov));
-  }
+  tool::header_settings headers;
+  if (auto problem = tool::parse_headers(c.net, headers)) return problem;
+  client::fetch_options fetch;
+  if (auto problem = tool::apply_network_options(c.net, headers, o, fetch)) return problem;
   if (c.concurrency == 0) return std::string("--concurrency must be at least 1");
   if (c.per_host == 0) return std::string("--per-host must be at least 1");
   if (c.max_depth == 0) return std::string("--max-depth must be at least 1");
@@ -215,9 +205,6 @@ std::optional<std::string> prepare(const cli& c, client::client_options& o,
     return "invalid --requisites '" + c.requisites + "': expected images or all";
   }
   if (c.convert_links && c.save_dir.empty()) return std::string("--convert-links needs --save");
-  if (!(c.max_time >= 0) || !(c.connect_timeout >= 0)) {
-    return std::string("--max-time and --connect-timeout must not be negative");
-  }
   // The pool holds the connections the loader's limits ask for.
   o.pool.max_per_host = std::max(o.pool.max_per_host, c.per_host);
   o.pool.max_total = std::max(o.pool.max_total, c.concurrency);
@@ -227,16 +214,8 @@ std::optional<std::string> prepare(const cli& c, client::client_options& o,
   lo.max_depth = c.max_depth;
   lo.max_resources = c.max_requisites;
   lo.keep_bodies = !c.save_dir.empty();
-  for (auto* f : {&lo.document, &lo.images}) {
-    f->timeouts = o.timeouts;
-    if (c.max_time > 0) {
-      f->timeouts.total = std::chrono::milliseconds(static_cast<long long>(c.max_time * 1000));
-    }
-    if (c.connect_timeout > 0) {
-      f->timeouts.connect =
-          std::chrono::milliseconds(static_cast<long long>(c.connect_timeout * 1000));
-    }
-  }
+  lo.document.timeouts = fetch.timeouts;  // -m and --connect-timeout bound each fetch
+  lo.images.timeouts = fetch.timeouts;
   if (c.srcset == "browser") {
     lo.extract.srcset = corofetch::html::srcset_policy::browser_choice;
     lo.extract.device_pixel_ratio = c.pixel_ratio;
@@ -244,7 +223,7 @@ std::optional<std::string> prepare(const cli& c, client::client_options& o,
     return "invalid --srcset '" + c.srcset + "': expected all or browser";
   }
   if (!(c.pixel_ratio > 0)) return std::string("--dpr must be positive");
-  return apply_headers(c, o, lo);
+  return apply_headers(headers, lo);
 }
 
 std::size_t terminal_width() {
@@ -301,28 +280,53 @@ void print_table(const cli& c, const page::page_result& p, const client::pool_st
 // What is wrong with a loaded page, on stderr; the exit status.
 int verdict(const cli& c, const page::page_result& p) {
   if (!p.document.ok()) {
-    std::fprintf(stderr, "cf-page: the page itself failed: %s\n", outcome(p.document).c_str());
-    return 2;
+    tool::print_error(tool_name, "the page itself failed: " + outcome(p.document));
+    return exit_page_failed;
   }
-  int code = p.failed() == 0 ? 0 : 1;
+  int code = p.failed() == 0 ? tool::exit_ok : exit_some_failed;
   if (p.extraction_error) {
     std::fprintf(stderr, "cf-page: the page loaded, but no requisite was taken: %s\n",
                  p.extraction_error.message().c_str());
-    code = 1;
+    code = exit_some_failed;
   }
   if (p.truncated) {
     std::fprintf(stderr,
                  "cf-page: limit reached: %zu requisites not fetched (--max-requisites %zu)\n",
                  p.dropped, c.max_requisites);
-    code = 1;
+    code = exit_some_failed;
+  }
+  if (p.lowered_concurrency != 0) {  // a note, not a failure: nothing was lost
+    std::fprintf(stderr,
+                 "cf-page: out of file descriptors (ulimit -n): went on at %zu fetches at once\n",
+                 p.lowered_concurrency);
   }
   return code;
+}
+
+// --json's document: the page, its requisites and the summary; when the exit status is not 0,
+// also "error" saying why, as every tool's --json does.
+json json_report(const page::page_result& p, const client::pool_stats& stats, int code) {
+  json j = page_json(p, stats);
+  j["exit_code"] = code;
+  if (!p.document.ok()) {
+    const std::string message = "the page itself failed: " + outcome(p.document);
+    j["error"] = p.document.error ? tool::error_json(p.document.error, message, code)
+                                  : tool::error_json(message, code);
+  } else if (code != tool::exit_ok) {
+    j["error"] = tool::error_json(
+        fmt::format("{} of {} requisites failed{}{}", p.failed(), p.images.size(),
+                    p.extraction_error ? "; the HTML could not be looked into" : "",
+                    p.truncated ? "; --max-requisites left some out" : ""),
+        code);
+  }
+  return j;
 }
 
 int run(const cli& c) {
   client::client_options options;
   page::load_options load;
-  if (auto problem = prepare(c, options, load)) return fail(*problem);
+  if (auto problem = prepare(c, options, load))
+    return tool::usage_error(tool_name, *problem, c.json);
 
   progress bar;
   bar.on = !c.quiet && !c.json && isatty(STDERR_FILENO) != 0;
@@ -339,11 +343,10 @@ int run(const cli& c) {
   asio::io_context io(1);
   std::optional<corofetch::result<page::page_result>> loaded;
   client::pool_stats stats;
-  std::exception_ptr crashed;
   const auto wall_start = std::chrono::system_clock::now();
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
+  const int ran = tool::run_coroutine(
+      io, tool_name,
+      [&]() -> asio::awaitable<int> {
         client::client fetcher(io.get_executor(), options);
         page::loader loader(fetcher, load);
         // The bar also moves while nothing ends (the rate, a slow first byte).
@@ -362,55 +365,41 @@ int run(const cli& c) {
         tick.cancel();
         stats = fetcher.stats();
         fetcher.close_idle();
+        co_return tool::exit_ok;
       },
-      [&](const std::exception_ptr& e) { crashed = e; });
-  try {
-    io.run();
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
+      c.json);
   if (bar.on) std::fprintf(stderr, "\r\033[K");
-  if (crashed) {
-    try {
-      std::rethrow_exception(crashed);
-    } catch (const std::exception& e) {
-      return fail(e.what());
-    }
-  }
+  if (ran != tool::exit_ok) return ran;  // a crash, already reported
   if (!loaded || !*loaded) {
     const std::error_code ec = loaded ? loaded->error() : std::error_code();
-    return fail("cannot load '" + c.target + "': " + ec.message());
+    return tool::fail(tool_name, "cannot load '" + c.target + "': " + ec.message(),
+                      exit_page_failed, c.json);
   }
   const page::page_result& p = **loaded;
 
   if (!c.har_file.empty()) {
     std::ofstream har(c.har_file);
     har << page::to_har(p, {"cf-page", corofetch::version_string, wall_start}) << '\n';
-    if (!har) return fail("cannot write '" + c.har_file + "'");
+    if (!har) {
+      return tool::fail(tool_name, "cannot write '" + c.har_file + "'", exit_page_failed, c.json);
+    }
   }
   if (!c.save_dir.empty()) {
     if (auto ec = page::save(p, c.save_dir, {c.convert_links})) {
-      return fail("cannot save into '" + c.save_dir + "': " + ec.message());
+      return tool::fail(tool_name, "cannot save into '" + c.save_dir + "': " + ec.message(),
+                        exit_page_failed, c.json);
     }
   }
-  if (c.json) {
-    std::printf("%s\n",
-                page_json(p, stats).dump(-1, ' ', false, json::error_handler_t::replace).c_str());
-  } else if (!c.quiet) {
-    print_table(c, p, stats);
-  }
+  if (!c.json && !c.quiet) print_table(c, p, stats);
   if (bar.on) {
     std::fprintf(stderr, "%s", page::render_waterfall(p, {terminal_width(), bar.colour}).c_str());
   }
-  return verdict(c, p);
+  const int code = verdict(c, p);
+  if (c.json && !tool::print_json(json_report(p, stats, code))) return tool::exit_write_error;
+  return code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  cli c;
-  CLI::App app{"cf-page: a page and its requisites, fetched concurrently (like wget -p)"};
-  app.set_version_flag("--version", corofetch::version_string);
+void add_options(CLI::App& app, cli& c) {
   app.add_option("--concurrency", c.concurrency,
                  "Requisite fetches at once, all hosts (default 32)");
   app.add_option("--per-host", c.per_host, "Requisite fetches at once to one host (default 6)");
@@ -427,30 +416,29 @@ int main(int argc, char** argv) {
   app.add_flag("--convert-links", c.convert_links,
                "With --save: point the saved HTML and CSS at the saved files (wget -k)");
   app.add_option("--har", c.har_file, "Write an HTTP Archive (HAR 1.2) of the load to FILE");
-  app.add_flag("--json", c.json, "One JSON object: every resource, its timing, the summary");
+  app.add_flag("--json", c.json,
+               "One JSON document on stdout: every resource, its timing, the summary (and the "
+               "error on failure)");
   app.add_flag("-q,--quiet", c.quiet, "No progress and no table; only the exit status");
   app.add_option("--srcset", c.srcset,
                  "all: every srcset candidate (default); browser: the one a browser picks");
   app.add_option("--dpr", c.pixel_ratio, "Device pixel ratio for --srcset browser (default 1)");
-  app.add_option("-H,--header", c.headers,
-                 "Extra field 'Name: value' on every request (repeatable; 'Name:' drops one)")
-      ->allow_extra_args(false);
-  app.add_option("-A,--user-agent", c.user_agent, "User-Agent to send");
-  app.add_option("-x,--proxy", c.proxy, "Proxy http://[user:pass@]host:port");
-  app.add_option("-m,--max-time", c.max_time, "Bound on each fetch, in seconds");
-  app.add_option("--connect-timeout", c.connect_timeout, "Bound on connecting, in seconds");
-  app.add_option("--cacert", c.cacert, "PEM file of trusted CAs instead of the system store");
-  app.add_flag("-k,--insecure", c.insecure, "Do not verify servers' certificates");
-  app.add_option("--dns-server", c.dns_servers, "DNS server ADDR[:PORT] (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--resolve", c.resolves, "HOST:PORT:ADDR, bypassing DNS (repeatable)")
-      ->allow_extra_args(false);
+  tool::add_network_options(app, c.net);
   app.add_option("url", c.target, "http:// or https:// URL of the page")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
+  tool::add_common_flags(app, c.version, tool::exit_codes_table(exit_codes));
+}
+
+int run_main(int argc, char** argv) {
+  cli c;
+  CLI::App app{"cf-page: a page and its requisites, fetched concurrently (like wget -p)"};
+  add_options(app, c);
+  if (auto stop = tool::parse_command_line(app, tool_name, c.version, argc, argv)) return *stop;
   return run(c);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return tool::guarded_main(
+      tool_name, [&] { return run_main(argc, argv); }, tool::wants_json(argc, argv));
 }

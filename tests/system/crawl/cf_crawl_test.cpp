@@ -327,7 +327,7 @@ TEST_CASE("cf-crawl: exit codes, one line on stderr for bad usage", "[system]") 
   SECTION("--help names the exit codes; --version") {
     const auto help = run_process({example_tool("cf-crawl"), "--help"});
     CHECK(help.exit_code == 0);
-    CHECK(help.out.find("Exit status: 0") != std::string::npos);
+    CHECK(help.out.find("Exit codes:\n  0   the crawl ended") != std::string::npos);
     CHECK(help.out.find("--warc") != std::string::npos);
     const auto version = run_process({example_tool("cf-crawl"), "--version"});
     CHECK(version.exit_code == 0);

@@ -61,5 +61,9 @@ TEST_CASE("cf-page under ulimit -n 64 with 300 images at once: all fetched, conc
     urls.insert(image["url"].get<std::string>());
   }
   CHECK(urls.size() == image_count);  // each once
+  // Fewer than 64 descriptors cannot hold 300 connections: the load went on at fewer.
+  CHECK(result["lowered_concurrency"].get<int>() > 0);
+  CHECK(result["lowered_concurrency"].get<int>() < 64);
+  CHECK(run.err.find("out of file descriptors") != std::string::npos);
   fs::remove_all(root);
 }
