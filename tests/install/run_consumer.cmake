@@ -25,7 +25,8 @@ endif()
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS}")
-set(sources ${CONSUMER_DIR}/main.cpp ${CONSUMER_DIR}/network.cpp ${CONSUMER_DIR}/site_server.cpp)
+set(sources ${CONSUMER_DIR}/main.cpp ${CONSUMER_DIR}/network.cpp ${CONSUMER_DIR}/protocols.cpp
+            ${CONSUMER_DIR}/site_server.cpp)
 
 if(MODE STREQUAL "pkg-config")
   set(ENV{PKG_CONFIG_PATH} ${PREFIX}/${LIBDIR}/pkgconfig)
@@ -60,6 +61,7 @@ endif()
 
 run_step("run whole_archive" ${bin_dir}/whole_archive)
 run_step("run consumer" ${bin_dir}/consumer ${WORK_DIR})
-if(NOT step_output MATCHES "^corofetch [0-9.]+: url net http html crawl dns client page load ok\n$")
+set(modules "url net http html crawl dns client page load css file ftp smtp redis nntp")
+if(NOT step_output MATCHES "^corofetch [0-9.]+: ${modules} ok\n$")
   message(FATAL_ERROR "consumer printed an unexpected line: '${step_output}'")
 endif()

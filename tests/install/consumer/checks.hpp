@@ -30,5 +30,8 @@ void check_parsers();
 /// dns, client, page and load against a loopback site server started here; `work_dir` receives
 /// the hosts file the resolver reads.
 void check_network(const std::string& work_dir);
+/// css, file, ftp, smtp, redis and nntp: parsers, and a file written in `work_dir` read back
+/// through a file: URL.
+void check_protocols(const std::string& work_dir);
 
 }  // namespace consumer

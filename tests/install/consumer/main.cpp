@@ -1,7 +1,8 @@
 // A program that uses corofetch as a dependency: tests/install builds it against the installed
 // package, the build tree's export, add_subdirectory() and pkg-config, then runs it. It uses
-// every module (url, net, http, html, crawl here; dns, client, page, load in network.cpp) and
-// checks what each gives; it prints one line and exits 0 when every check passed.
+// every module (url, net, http, html, crawl here; dns, client, page, load in network.cpp; css,
+// file, ftp, smtp, redis, nntp in protocols.cpp) and checks what each gives; it prints one line
+// and exits 0 when every check passed.
 #include "checks.hpp"
 
 #include <corofetch/crawl/robots.hpp>
@@ -113,12 +114,15 @@ int main(int argc, char** argv) {
   try {
     consumer::check_parsers();
     consumer::check_network(argv[1]);
+    consumer::check_protocols(argv[1]);
   } catch (const std::exception& e) {
     fmt::print(stderr, "consumer: {}\n", e.what());
     return 1;
   }
   if (consumer::failures() != 0) return 1;
-  fmt::print("corofetch {}: url net http html crawl dns client page load ok\n",
-             corofetch::version_string);
+  fmt::print(
+      "corofetch {}: url net http html crawl dns client page load css file ftp smtp redis nntp "
+      "ok\n",
+      corofetch::version_string);
   return 0;
 }
