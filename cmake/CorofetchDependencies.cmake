@@ -20,6 +20,10 @@ find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(cf_asio INTERFACE)
 target_include_directories(cf_asio SYSTEM INTERFACE $<BUILD_INTERFACE:${ASIO_INCLUDE_DIR}>)
 target_compile_definitions(cf_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+  # Asio decides this per translation unit, from whether a libstdc++ header came before its own
+  # config: units that disagree free aligned_alloc frames with operator delete (an ODR
+  # violation -O2 inlining exposes, issue 16). One answer for the library and every consumer.
+  ASIO_HAS_STD_ALIGNED_ALLOC=1
   # Asio 1.22 detects C++20 coroutines under clang only through the old coroutines-TS macro.
   $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1>)
 target_link_libraries(cf_asio INTERFACE Threads::Threads)

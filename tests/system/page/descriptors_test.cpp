@@ -44,6 +44,12 @@ fs::path make_site() {
 TEST_CASE("cf-page under ulimit -n 64 with 300 images at once: all fetched, concurrency lowered",
           "[system]") {
   if (!nginx_server::available()) FAIL("nginx is not installed (Debian package nginx-light)");
+#ifdef CF_TEST_SANITIZED
+  // UBSan's vptr check tests whether memory is readable through a pipe(): out of descriptors,
+  // it reports every object it has not seen yet as having an invalid vptr. Run unsanitized.
+  WARN("not run in a sanitizer build: the sanitizer runtime needs descriptors of its own");
+  return;
+#endif
   const fs::path root = make_site();
   nginx_server nginx(root, {});
   const std::string url = "http://127.0.0.1:" + std::to_string(nginx.http_port()) + "/";
