@@ -95,6 +95,12 @@ std::optional<double> parse_seconds(const std::string& text, std::string* proble
   }
   if (!std::isfinite(value)) return say("'" + text + "' is not a finite time");
   if (value < 0) return say("'" + text + "': a time cannot be negative");
+  // A deadline is a time point in nanoseconds (292 years of range): far beyond this bound an
+  // addition overflows. curl too refuses what its millisecond counter cannot hold.
+  constexpr double max_seconds = 1e9;
+  if (value * scale > max_seconds) {
+    return say("'" + text + "' is too long: at most 1000000000 seconds");
+  }
   return value * scale;
 }
 

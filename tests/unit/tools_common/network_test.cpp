@@ -55,7 +55,7 @@ applied apply(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("--resolve HOST:PORT:ADDR, repeatable, in every form curl takes", "[unit]") {
+TEST_CASE("flag --resolve HOST:PORT:ADDR, repeatable, in every form curl takes", "[unit]") {
   const auto a = apply({"--resolve", "www.test:8080:127.0.0.1", "--resolve", "v6.test:443:[::1]",
                         "--resolve", "bare.test:0:::1", "http://www.test:8080/"});
   REQUIRE_FALSE(a.problem);
@@ -70,7 +70,7 @@ TEST_CASE("--resolve HOST:PORT:ADDR, repeatable, in every form curl takes", "[un
   CHECK(a.options.resolve_overrides[2].address == "::1");
 }
 
-TEST_CASE("--resolve: a value that is not HOST:PORT:ADDR is refused, named", "[unit]") {
+TEST_CASE("flag --resolve: a value that is not HOST:PORT:ADDR is refused, named", "[unit]") {
   for (const std::string bad : {"nonsense", "h:80", "h:80:", ":80:127.0.0.1", "h:port:127.0.0.1",
                                 "h:65536:127.0.0.1", "h::127.0.0.1"}) {
     INFO(bad);
@@ -115,7 +115,7 @@ TEST_CASE("TLS, proxy, DNS servers and times go into the client's options", "[un
   CHECK(none.fetch.timeouts.total == client::client_options{}.timeouts.total);
 }
 
-TEST_CASE("-m and --connect-timeout: seconds, or wrk's units; nothing else", "[unit]") {
+TEST_CASE("flags -m and --connect-timeout: seconds, or wrk's units, nothing else", "[unit]") {
   CHECK(tool::parse_seconds("2") == 2.0);
   CHECK(tool::parse_seconds("0.5") == 0.5);
   CHECK(tool::parse_seconds("2s") == 2.0);
@@ -130,6 +130,13 @@ TEST_CASE("-m and --connect-timeout: seconds, or wrk's units; nothing else", "[u
   CHECK_FALSE(tool::parse_seconds("-1", &problem));
   CHECK(problem == "'-1': a time cannot be negative");
   CHECK_FALSE(tool::parse_seconds("inf", &problem));
+  // Issue 16 item 9: 1e300 was accepted (and overflowed); a tiny positive limit stays a limit.
+  CHECK_FALSE(tool::parse_seconds("1e300", &problem));
+  CHECK(problem == "'1e300' is too long: at most 1000000000 seconds");
+  CHECK_FALSE(tool::parse_seconds("20000000m", &problem));
+  CHECK(tool::parse_seconds("1000000000") == 1e9);
+  CHECK(tool::parse_seconds("0.0004") == Approx(0.0004));
+  CHECK(tool::seconds_to_ms(0.0004) == std::chrono::milliseconds(1));
 
   tool::network_options in;
   const std::string error = parse({"-m", "soon"}, in);
@@ -141,7 +148,9 @@ TEST_CASE("-m and --connect-timeout: seconds, or wrk's units; nothing else", "[u
   CHECK(in.connect_timeout == 3.0);
 }
 
-TEST_CASE("-H adds, 'Name:' removes, 'Name;' sends empty; -A sets the User-Agent", "[unit]") {
+TEST_CASE(
+    "flag -H adds, 'Name:' removes, 'Name' and a semicolon sends empty, -A sets the User-Agent",
+    "[unit]") {
   const auto a = apply({"-H", "X-Trace: 42 ", "-H", "Accept:", "-H", "Referer:", "-H", "X-Empty;",
                         "-A", "probe/1.0"});
   REQUIRE_FALSE(a.problem);
@@ -166,7 +175,7 @@ TEST_CASE("-H adds, 'Name:' removes, 'Name;' sends empty; -A sets the User-Agent
   CHECK(encoding.headers.drop_accept_encoding);
 }
 
-TEST_CASE("-H and -A: a bad field is refused with a message naming it", "[unit]") {
+TEST_CASE("flags -H and -A: a bad field is refused with a message naming it", "[unit]") {
   CHECK(*apply({"-H", "no colon"}).problem == "invalid -H 'no colon': expected 'Name: value'");
   CHECK(*apply({"-H", "Bad Name: x"}).problem ==
         "invalid -H 'Bad Name: x': the name is not a token");
