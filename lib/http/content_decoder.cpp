@@ -15,12 +15,6 @@ constexpr std::size_t block_size = std::size_t{16} * 1024;
 
 enum class coding : unsigned char { gzip, deflate };
 
-inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // RFC 1950 2.2: CM = 8 and the header checksum; anything else is taken as raw deflate.
 inline bool looks_like_zlib(unsigned char b0, unsigned char b1) noexcept {
   return (b0 & 0x0f) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0;
@@ -54,7 +48,6 @@ struct stage {
 using detail::block_size;
 using detail::coding;
 using detail::stage;
-using detail::trim;
 
 struct content_decoder::impl {
   decoder_options options;
@@ -167,10 +160,7 @@ result<content_decoder> content_decoder::create(std::string_view content_encodin
   state->options = options;
   std::vector<coding> listed;
   while (!content_encoding.empty()) {
-    const std::size_t comma = content_encoding.find(',');
-    const std::string_view item = trim(content_encoding.substr(0, comma));
-    content_encoding =
-        comma == std::string_view::npos ? std::string_view{} : content_encoding.substr(comma + 1);
+    const std::string_view item = next_list_element(content_encoding);
     if (item.empty() || iequals(item, "identity")) continue;
     if (iequals(item, "gzip") || iequals(item, "x-gzip")) {
       listed.push_back(coding::gzip);

@@ -217,15 +217,7 @@ bool only_chunked(const fields& f) {
   for (const std::string_view line : f.find_all("Transfer-Encoding")) {
     std::string_view rest = line;
     while (!rest.empty()) {
-      const std::size_t comma = rest.find(',');
-      std::string_view coding = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
-        coding.remove_prefix(1);
-      }
-      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
-        coding.remove_suffix(1);
-      }
+      const std::string_view coding = next_list_element(rest);
       if (!coding.empty() && !iequals(coding, "chunked")) return false;
     }
   }

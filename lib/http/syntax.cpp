@@ -30,6 +30,15 @@ bool is_request_target(std::string_view s) noexcept {
   return true;
 }
 
+std::string_view next_list_element(std::string_view& rest) noexcept {
+  const std::size_t comma = rest.find(',');
+  std::string_view item = rest.substr(0, comma);
+  rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+  while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+  return item;
+}
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string_view>
+#include <vector>
+
 namespace http = corofetch::http;
 
 TEST_CASE("fields keep order and repeats, and look up names case-insensitively", "[unit]") {
@@ -58,4 +61,17 @@ TEST_CASE("token, field value and target syntax (RFC 9110 5.6.2, 5.5)", "[unit]"
   CHECK_FALSE(http::is_request_target("/a b"));
   CHECK(http::iequals("Content-LENGTH", "content-length"));
   CHECK_FALSE(http::iequals("content-length", "content-lengtx"));
+}
+
+TEST_CASE("comma-separated lists: elements trimmed, empty ones kept (RFC 9110 5.6.1)", "[unit]") {
+  std::string_view rest = " gzip ,\tchunked, , x,";
+  std::vector<std::string_view> items;
+  while (!rest.empty()) items.push_back(http::next_list_element(rest));
+  CHECK(items == std::vector<std::string_view>{"gzip", "chunked", "", "x"});
+  std::string_view one = "chunked";
+  CHECK(http::next_list_element(one) == "chunked");
+  CHECK(one.empty());
+  std::string_view blank = " \t ";
+  CHECK(http::next_list_element(blank).empty());
+  CHECK(blank.empty());
 }
