@@ -88,7 +88,12 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
 }
 
 std::string example_tool(const std::string& name) {
-  return std::string(CF_EXAMPLES_DIR) + "/" + name;
+  std::string path = std::string(CF_EXAMPLES_DIR) + "/" + name;
+  // A build configured without the tools (CF_BUILD_EXAMPLES=OFF, or CF_MODULES lacking one the
+  // tool needs) still registers the system tests that run them: say why, not "exit code 127".
+  INFO(name << " is not built: configure with CF_BUILD_EXAMPLES=ON and the modules it needs");
+  REQUIRE(::access(path.c_str(), X_OK) == 0);
+  return path;
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
