@@ -349,6 +349,7 @@ int build_options(const cli& c, const tool::header_settings& headers, load::opti
   if (c.net.connect_timeout > 0) o.connect_timeout = tool::seconds_to_ms(c.net.connect_timeout);
   o.tls.insecure_skip_verify = c.net.insecure;
   o.tls.ca_file = c.net.cacert;
+  if (auto problem = tool::check_addresses(c.net)) return usage(*problem);
   o.dns_servers = c.net.dns_servers;
   if (auto problem = tool::parse_resolves(c.net, o.resolve_overrides)) return usage(*problem);
   if (headers.drop_user_agent) o.user_agent.clear();

@@ -1,6 +1,8 @@
 #include "common/network.hpp"
 
+#include <corofetch/dns/root_hints.hpp>
 #include <corofetch/http/syntax.hpp>
+#include <corofetch/url/url.hpp>
 
 #include <cmath>
 #include <exception>
@@ -183,6 +185,28 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
 }
 
+std::string proxy_url(const std::string& value) {
+  // curl reads a proxy without a scheme as http://.
+  if (value.find("://") == std::string::npos) return "http://" + value;
+  return value;
+}
+
+std::optional<std::string> check_addresses(const network_options& in) {
+  for (const std::string& server : in.dns_servers) {
+    if (!dns::parse_server_address(server, 53)) {
+      return "invalid --dns-server '" + server +
+             "': expected ADDR, ADDR:PORT, ADDR#PORT or [IPV6]:PORT with a port 1-65535";
+    }
+  }
+  if (!in.proxy.empty()) {
+    const auto proxy = url::parse(proxy_url(in.proxy));
+    if (!proxy || proxy->scheme() != "http" || proxy->hostname().empty()) {
+      return "invalid -x '" + in.proxy + "': expected http://[USER:PASSWORD@]HOST[:PORT]";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> apply_network_options(const network_options& in,
                                                  const header_settings& headers,
                                                  client::client_options& options,
@@ -190,9 +214,10 @@ std::optional<std::string> apply_network_options(const network_options& in,
   if (in.max_time < 0 || in.connect_timeout < 0) return "a time cannot be negative";
   if (headers.drop_user_agent) options.user_agent.clear();
   if (headers.drop_accept) options.send_accept = false;
+  if (auto problem = check_addresses(in)) return problem;
   options.tls.ca_file = in.cacert;
   options.tls.insecure_skip_verify = in.insecure;
-  options.proxy = in.proxy;
+  if (!in.proxy.empty()) options.proxy = proxy_url(in.proxy);
   options.resolver.servers = in.dns_servers;
   if (auto problem = parse_resolves(in, options.resolve_overrides)) return problem;
   if (in.max_time > 0) options.timeouts.total = seconds_to_ms(in.max_time);

@@ -78,6 +78,14 @@ struct header_settings {
                                                                client::client_options& options,
                                                                client::fetch_options& fetch);
 
+/// The -x value as a URL: as curl, HOST:PORT without a scheme means http://HOST:PORT.
+[[nodiscard]] std::string proxy_url(const std::string& value);
+
+/// Checks the --dns-server and -x values: bad addresses and ports (a port over 65535 must not
+/// wrap) are usage errors before any work starts, not a failed lookup or connect later.
+/// Errors: a message naming the first bad value. apply_network_options() calls it.
+[[nodiscard]] std::optional<std::string> check_addresses(const network_options& in);
+
 /// Parses every --resolve value. Errors: a message naming the first bad one.
 [[nodiscard]] std::optional<std::string> parse_resolves(const network_options& in,
                                                         std::vector<client::resolve_override>& out);

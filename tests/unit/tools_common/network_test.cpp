@@ -115,6 +115,30 @@ TEST_CASE("TLS, proxy, DNS servers and times go into the client's options", "[un
   CHECK(none.fetch.timeouts.total == client::client_options{}.timeouts.total);
 }
 
+TEST_CASE("flags --dns-server and -x: a bad address or port is refused, named", "[unit]") {
+  for (const std::string bad : {"127.0.0.1:99999", "127.0.0.1:0", "[::1", "[::1]:70000",
+                                "not an address", "127.0.0.1:"}) {
+    INFO(bad);
+    const auto a = apply({"--dns-server", "127.0.0.1", "--dns-server", bad});
+    REQUIRE(a.problem);
+    CHECK(a.problem->find("invalid --dns-server '" + bad + "'") == 0);
+  }
+  for (const std::string bad : {"http://127.0.0.1:99999", "socks5://127.0.0.1:1080",
+                                "127.0.0.1:99999", "http://"}) {
+    INFO(bad);
+    const auto a = apply({"-x", bad});
+    REQUIRE(a.problem);
+    CHECK(a.problem->find("invalid -x '" + bad + "'") == 0);
+  }
+  tool::network_options in;
+  in.dns_servers = {"::1", "127.0.0.1#5353", "[::1]:53"};
+  in.proxy = "http://user:pw@[::1]:3128";
+  CHECK_FALSE(tool::check_addresses(in));
+  const auto bare = apply({"-x", "127.0.0.1:3128"});  // curl's reading: http://
+  REQUIRE_FALSE(bare.problem);
+  CHECK(bare.options.proxy == "http://127.0.0.1:3128");
+}
+
 TEST_CASE("flags -m and --connect-timeout: seconds, or wrk's units, nothing else", "[unit]") {
   CHECK(tool::parse_seconds("2") == 2.0);
   CHECK(tool::parse_seconds("0.5") == 0.5);
