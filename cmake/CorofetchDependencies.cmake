@@ -13,6 +13,8 @@ pkg_check_modules(EXPAT REQUIRED IMPORTED_TARGET expat)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 # The shared crawl frontier (lib/redis): hiredis' async context, driven by Asio.
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# HTTP/2 framing, HPACK and flow control (lib/http2).
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)
 
 # Standalone Asio is header-only (libasio-dev): an interface target so every user gets the same
 # definitions.

@@ -10,12 +10,13 @@ packages=(
   # libraries
   libasio-dev libc-ares-dev node-llhttp libfmt-dev catch2 libssl-dev zlib1g-dev libgumbo-dev
   libcli11-dev nlohmann-json3-dev libidn2-dev libunistring-dev libexpat1-dev libpsl-dev publicsuffix
-  libhiredis-dev
+  libhiredis-dev libnghttp2-dev
   # benchmark peers that are libraries
   libcurl4-openssl-dev liburiparser-dev
   # real servers and peer tools for system tests and benchmarks
   nginx-light unbound nsd dnsutils dns-root-data wrk curl wget aria2 dnsperf python3-aiohttp openssl
   nghttp2-client hey linux-perf redis-server wget2 httrack python3-scrapy python3-pyftpdlib python3-aiosmtpd
+  python3-h2
 )
 
 # The peer readers the tests check outputs with (HdrHistogram logs, WARC, HAR), from the npm

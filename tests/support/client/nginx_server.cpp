@@ -57,14 +57,14 @@ std::string config(const std::filesystem::path& root, const std::filesystem::pat
       << "  gzip_types text/plain text/css application/json;\n";  // text/html is implied
   }
   c << "  server {\n"
-    << "    listen 127.0.0.1:" << http_port << ";\n";
+    << "    listen 127.0.0.1:" << http_port << (o.http2 ? " http2" : "") << ";\n";
   if (https_port != 0) {
-    c << "    listen 127.0.0.1:" << https_port << " ssl;\n"
+    c << "    listen 127.0.0.1:" << https_port << (o.http2 ? " ssl http2" : " ssl") << ";\n"
       << "    ssl_certificate " << o.cert_file.string() << ";\n"
       << "    ssl_certificate_key " << o.key_file.string() << ";\n";
   }
   c << "    root " << root.string() << ";\n"
-    << "  }\n"
+    << o.extra << "  }\n"
     << "}\n";
   return c.str();
 }

@@ -17,7 +17,9 @@ class nginx_server {
   struct options {
     std::filesystem::path cert_file;  ///< PEM chain for HTTPS; empty: no HTTPS listener
     std::filesystem::path key_file;
-    bool gzip = true;  ///< gzip text responses (gzip_min_length 1)
+    bool gzip = true;    ///< gzip text responses (gzip_min_length 1)
+    bool http2 = false;  ///< HTTP/2 on both listeners (h2c prior knowledge on the plain one)
+    std::string extra;   ///< more directives for the server block (e.g. http2 limits)
   };
 
   /// Starts nginx serving `root`. Throws std::runtime_error when nginx is missing or does not
