@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format clang-tidy doxygen
+  build-essential cmake ninja-build pkg-config python3 clang libclang-rt-14-dev clang-format clang-tidy doxygen
   # libraries
   libasio-dev libc-ares-dev node-llhttp libfmt-dev catch2 libssl-dev zlib1g-dev libgumbo-dev
   libcli11-dev nlohmann-json3-dev libidn2-dev libunistring-dev libexpat1-dev libpsl-dev publicsuffix

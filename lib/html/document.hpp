@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <system_error>
 
 namespace corofetch::html {
 
@@ -21,7 +22,12 @@ struct gumbo_output_deleter {
 /// A parsed document; the tree lives as long as this.
 using parsed_html = std::unique_ptr<GumboOutput, gumbo_output_deleter>;
 
-/// Parses `html` as HTML5 after checking its bounds: errc::input_too_large over
+/// The bounds parse_html checks before parsing, for a caller that reads the document another
+/// way but must fail exactly where parse_html would: errc::input_too_large, errc::nesting_too_deep.
+[[nodiscard]] std::error_code check_bounds(std::string_view html, std::size_t max_input_bytes,
+                                           std::size_t max_nesting_depth);
+
+/// Parses `html` as HTML5 after checking its bounds (check_bounds): errc::input_too_large over
 /// `max_input_bytes` (or 2^32 - 1, gumbo's offsets), errc::nesting_too_deep when the linear
 /// pre-scan (nesting.hpp) finds elements nested deeper than `max_nesting_depth` or a tree
 /// construction cost over 32 open elements per input byte plus 2^20; errc::parser_failed when

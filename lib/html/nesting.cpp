@@ -238,27 +238,7 @@ class scanner {
       skip_past('>');
       return;
     }
-    pos_ += 3;
-    if (s_.substr(pos_, 1) == ">") {
-      ++pos_;
-      return;
-    }
-    if (s_.substr(pos_, 2) == "->") {
-      pos_ += 2;
-      return;
-    }
-    for (std::size_t dash = s_.find("--", pos_); dash != std::string_view::npos;
-         dash = s_.find("--", dash + 1)) {
-      if (s_.substr(dash + 2, 1) == ">") {
-        pos_ = dash + 3;
-        return;
-      }
-      if (s_.substr(dash + 2, 2) == "!>") {
-        pos_ = dash + 4;
-        return;
-      }
-    }
-    pos_ = s_.size();
+    pos_ = comment_end(s_, pos_ + 3);
   }
 
   void skip_past(char c) {

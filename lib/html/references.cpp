@@ -1,4 +1,5 @@
-// extract_references: parse with gumbo, walk once (walk.cpp) recording only the elements of the
+// extract_references: the link scanner (scanner.hpp) when the options and the page allow it;
+// else parse with gumbo, walk once (walk.cpp) recording only the elements of the
 // kinds asked for, then read each in document order: links, frames, link types, scripts and media
 // here, images through the image reader (image_reader.cpp) that extract_images uses, so both
 // report the same images.
@@ -6,11 +7,13 @@
 
 #include "html/document.hpp"
 #include "html/image_reader.hpp"
+#include "html/scanner.hpp"
 #include "html/text.hpp"
 #include "html/walk.hpp"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 namespace corofetch::html {
 namespace {
@@ -433,8 +436,59 @@ std::string_view to_string(reference_kind k) noexcept {
   return "unknown";
 }
 
-result<references> extract_references(std::string_view html, const url::url& document_url,
-                                      const reference_options& options) {
+namespace {
+
+std::atomic<std::uint64_t> parsed_count{0};
+std::atomic<std::uint64_t> scanned_count{0};
+std::atomic<std::uint64_t> fell_back_count{0};
+
+void add_skip(references& out, const reference_options& options, reference_skip skip) {
+  if (out.skipped.size() >= options.max_skipped) {
+    out.truncated = true;
+    return;
+  }
+  out.skipped.push_back(std::move(skip));
+}
+
+// The scanner's references, resolved and bounded as reference_collector::add does.
+void add_scanned(references& out, const reference_options& options, const scanned_reference& s) {
+  resolved_reference r = resolve_reference(s.value, out.base, options.data_urls);
+  if (!r.location) {
+    return add_skip(out, options, {std::string(r.text), s.kind, std::nullopt, r.reason, r.error});
+  }
+  if (out.items.size() >= options.max_references) {
+    out.truncated = true;
+    return;
+  }
+  reference& ref = out.items.emplace_back();
+  ref.location = std::move(*r.location);
+  ref.text = r.text;
+  ref.kind = s.kind;
+  ref.nofollow = s.nofollow;
+  ref.inline_data = r.inline_data;
+  ref.source = {s.value_begin, s.value_end, false};
+  if (s.exact && s.value_end > s.value_begin) {
+    ref.source.begin = s.value_begin + static_cast<std::size_t>(r.text.data() - s.value.data());
+    ref.source.end = ref.source.begin + r.text.size();
+    ref.source.exact = true;
+  }
+}
+
+references from_scan(const scan_result& scan, const url::url& document_url,
+                     const reference_options& options) {
+  references out;
+  out.base = document_base(scan.base_href, document_url);
+  out.title = strip_and_collapse_whitespace(scan.title);
+  out.noindex = scan.noindex;
+  out.nofollow = scan.nofollow;
+  out.items.reserve(std::min(scan.references.size(), options.max_references));
+  for (const scanned_reference& s : scan.references) add_scanned(out, options, s);
+  out.path = extraction_path::scanned;
+  return out;
+}
+
+result<references> parse_references(std::string_view html, const url::url& document_url,
+                                    const reference_options& options) {
   auto parsed = parse_html(html, options.max_input_bytes, options.max_nesting_depth);
   if (!parsed) return parsed.error();
 
@@ -456,6 +510,53 @@ result<references> extract_references(std::string_view html, const url::url& doc
   reference_collector collector(options, out, html);
   for (const element_ref& ref : facts.elements) collector.element(ref);
   for (const GumboNode* node : facts.styles) collector.style(node);
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(extraction_path path) noexcept {
+  switch (path) {
+    case extraction_path::parsed:
+      return "parsed";
+    case extraction_path::scanned:
+      return "scanned";
+    case extraction_path::fell_back:
+      return "fell back";
+  }
+  return "unknown";
+}
+
+extraction_counts extraction_statistics() noexcept {
+  extraction_counts c;
+  c.parsed = parsed_count.load(std::memory_order_relaxed);
+  c.scanned = scanned_count.load(std::memory_order_relaxed);
+  c.fell_back = fell_back_count.load(std::memory_order_relaxed);
+  return c;
+}
+
+result<references> extract_references(std::string_view html, const url::url& document_url,
+                                      const reference_options& options) {
+  if (!options.scan || !scanner_covers(options)) {
+    auto out = parse_references(html, document_url, options);
+    if (out) parsed_count.fetch_add(1, std::memory_order_relaxed);
+    return out;
+  }
+  if (const std::error_code ec =
+          check_bounds(html, options.max_input_bytes, options.max_nesting_depth)) {
+    return ec;
+  }
+  const scan_result scan = scan_references(html, options);
+  if (scan.fallback == scan_fallback::none) {
+    scanned_count.fetch_add(1, std::memory_order_relaxed);
+    return from_scan(scan, document_url, options);
+  }
+  auto out = parse_references(html, document_url, options);
+  if (out) {
+    out->path = extraction_path::fell_back;
+    out->fallback_reason = to_string(scan.fallback);
+    fell_back_count.fetch_add(1, std::memory_order_relaxed);
+  }
   return out;
 }
 

@@ -45,6 +45,11 @@ constexpr bool has_token(std::string_view list, std::string_view token) noexcept
   return false;
 }
 
+/// Where a comment ends (HTML Standard 13.2.5.43 onwards), given `body`, the position just past
+/// "<!--" in `html`: past "-->" or "--!>", past an abrupt ">" or "->" right at the start, or
+/// the end of the input when the comment is never closed.
+[[nodiscard]] std::size_t comment_end(std::string_view html, std::size_t body) noexcept;
+
 /// The text with leading and trailing ASCII whitespace removed and every inner run of it
 /// replaced by one space ("strip and collapse ASCII whitespace", as document.title does).
 std::string strip_and_collapse_whitespace(std::string_view s);

@@ -188,7 +188,25 @@ struct reference_options {
   /// Also collect inline CSS: style attributes and <style> elements outside template and
   /// noscript content (references::styles), for a page load that reads their url()s.
   bool include_styles = false;
+  /// Find the references with the link scanner, which reads the markup without building a tree,
+  /// when it gives the same result as the full parse: kinds among hyperlink and frame (what
+  /// reference_kinds::crawl() asks), without include_styles. Pages whose tree the scanner does
+  /// not model (content foster-parented out of a table, misnested formatting elements around a
+  /// block, frameset, MathML, HTML inside SVG, template contents with table cells, a NUL byte,
+  /// invalid UTF-8 in a value it reads, ...) are parsed in full all the same
+  /// (references::path and fallback_reason say which). False always parses the whole tree.
+  bool scan = true;
 };
+
+/// How extract_references read a document; the result is the same whichever it was.
+enum class extraction_path : std::uint8_t {
+  parsed,     ///< gumbo's full parse and one walk of the tree: the options need it, or scan is off
+  scanned,    ///< the link scanner, without a tree
+  fell_back,  ///< the scanner met markup it does not model; then the full parse
+};
+
+/// A short name for a path: "parsed", "scanned", "fell back".
+[[nodiscard]] std::string_view to_string(extraction_path path) noexcept;
 
 /// What a document names, and what it asks of crawlers.
 struct references {
@@ -207,7 +225,21 @@ struct references {
   bool nofollow = false;
   /// True when max_references or max_skipped cut the lists short.
   bool truncated = false;
+  /// How the document was read.
+  extraction_path path = extraction_path::parsed;
+  /// For extraction_path::fell_back, why, e.g. "table", "select", "misnested formatting
+  /// element" (a string with static storage); empty otherwise.
+  std::string_view fallback_reason;
 };
+
+/// How many extract_references calls (that did not fail) took each path, in this process since
+/// it started; for a crawler's statistics. Thread-safe.
+struct extraction_counts {
+  std::uint64_t parsed = 0;
+  std::uint64_t scanned = 0;
+  std::uint64_t fell_back = 0;
+};
+[[nodiscard]] extraction_counts extraction_statistics() noexcept;
 
 /// Finds every URL an HTML document names that a crawler or a page load needs, in one walk of
 /// the parsed tree, keeping the kinds options.kinds selects: hyperlinks (HTML Standard 4.6
@@ -221,6 +253,9 @@ struct references {
 /// as unsupported_scheme, as are empty and unparsable references: a crawler fetches items only.
 /// Reads <meta name=robots content> (noindex, nofollow, none; commas or spaces between;
 /// ASCII case-insensitive; every robots meta counts) and rel=nofollow per hyperlink.
+/// With reference_options::scan (the default) and only hyperlinks and frames asked for, a
+/// tokenizer-level scanner finds the same result without building the tree, and hands pages
+/// it does not model to the full parse (references::path).
 /// Errors (corofetch.html): input_too_large, nesting_too_deep (a linear pre-scan before
 /// parsing), parser_failed. Pure and synchronous: no I/O, nothing to cancel; never throws except
 /// std::bad_alloc.
