@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -79,21 +80,29 @@ void answer_truncated(int fd, const std::atomic<bool>& stop) {
 
 TEST_CASE("a TCP retry to a server that never accepts does not block the event loop",
           "[integration]") {
-  socket_fd udp(SOCK_DGRAM);
-  REQUIRE(bind_to(udp.fd, 0));
-  const std::uint16_t port = port_of(udp.fd);
-  // TCP on the same port: backlog 0 and one connection never accepted fill the accept queue,
+  // TCP on the UDP port: backlog 0 and one connection never accepted fill the accept queue,
   // so the kernel drops the resolver's SYN and its connect() cannot complete. A blocking
   // connect() would stop the event loop for the kernel's SYN retries (about two minutes).
-  socket_fd listener(SOCK_STREAM);
-  REQUIRE(bind_to(listener.fd, port));
-  REQUIRE(::listen(listener.fd, 0) == 0);
+  // The kernel picks the UDP port; the same TCP port may be another test's connection's
+  // meanwhile, so pick again until both are free.
+  std::optional<socket_fd> udp;
+  std::optional<socket_fd> listener;
+  std::uint16_t port = 0;
+  for (int attempt = 0; attempt < 50 && !listener; ++attempt) {
+    udp.emplace(SOCK_DGRAM);
+    REQUIRE(bind_to(udp->fd, 0));
+    port = port_of(udp->fd);
+    listener.emplace(SOCK_STREAM);
+    if (!bind_to(listener->fd, port)) listener.reset();
+  }
+  REQUIRE(listener);
+  REQUIRE(::listen(listener->fd, 0) == 0);
   socket_fd filler(SOCK_STREAM);
   const sockaddr_in to = loopback(port);
   REQUIRE(::connect(filler.fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0);  // NOLINT
 
   std::atomic<bool> stop{false};
-  std::thread responder([&] { answer_truncated(udp.fd, stop); });
+  std::thread responder([&] { answer_truncated(udp->fd, stop); });
 
   asio::io_context io;
   resolver_options o;
