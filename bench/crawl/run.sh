@@ -87,7 +87,7 @@ crawl() {
   echo "$n $t0 $t1 $cpu_ms" | awk '{ printf "%d %.3f %.3f\n", $1, $3 - $2, $4 / 1000 }'
 }
 
-tools="cf-crawl scrapy wget2 wget httrack"
+tools=${TOOLS:-cf-crawl scrapy wget2 wget httrack}  # e.g. TOOLS="cf-crawl wget2"
 echo "# 1. $pages-page site on nginx, $conc at once (wget: 1), robots off, no delay; median of $rounds"
 for t in $tools; do : > "$dir/$t.rate"; : > "$dir/$t.cpu"; done
 r=0
@@ -99,6 +99,8 @@ while [ "$r" -lt "$rounds" ]; do
   done
   r=$((r + 1))
 done
+# A peer left out of TOOLS has no figures: its ratios print as nan.
+for t in scrapy wget2; do [ -f "$dir/$t.rate" ] || { : > "$dir/$t.rate"; : > "$dir/$t.cpu"; }; done
 scrapy_rate=$(median < "$dir/scrapy.rate"); scrapy_cpu=$(median < "$dir/scrapy.cpu")
 wget2_rate=$(median < "$dir/wget2.rate"); wget2_cpu=$(median < "$dir/wget2.cpu")
 printf '%-9s %10s %18s %14s %14s %16s %16s\n' tool pages/s "CPU s/1000 pages" "rate/scrapy" "rate/wget2" "pages/CPU-s/scrapy" "pages/CPU-s/wget2"
