@@ -116,15 +116,15 @@ TEST_CASE("TLS, proxy, DNS servers and times go into the client's options", "[un
 }
 
 TEST_CASE("flags --dns-server and -x: a bad address or port is refused, named", "[unit]") {
-  for (const std::string bad : {"127.0.0.1:99999", "127.0.0.1:0", "[::1", "[::1]:70000",
-                                "not an address", "127.0.0.1:"}) {
+  for (const std::string bad :
+       {"127.0.0.1:99999", "127.0.0.1:0", "[::1", "[::1]:70000", "not an address", "127.0.0.1:"}) {
     INFO(bad);
     const auto a = apply({"--dns-server", "127.0.0.1", "--dns-server", bad});
     REQUIRE(a.problem);
     CHECK(a.problem->find("invalid --dns-server '" + bad + "'") == 0);
   }
-  for (const std::string bad : {"http://127.0.0.1:99999", "socks5://127.0.0.1:1080",
-                                "127.0.0.1:99999", "http://"}) {
+  for (const std::string bad :
+       {"http://127.0.0.1:99999", "socks5://127.0.0.1:1080", "127.0.0.1:99999", "http://"}) {
     INFO(bad);
     const auto a = apply({"-x", bad});
     REQUIRE(a.problem);
