@@ -19,7 +19,11 @@ trap 'stop_nginx; rm -rf "$work"' EXIT
 mkdir -p "$work/site"
 head -c 1024 /dev/urandom | base64 > "$work/site/index.html"
 start_nginx "$work/site" "$work/nginx"
-ulimit -n $((connections * 2 + 1024))
+# cf-load needs a descriptor per connection (nginx raises its own with worker_rlimit_nofile).
+want=$((connections + 1024))
+hard=$(ulimit -Hn)
+[ "$hard" != unlimited ] && [ "$hard" -lt "$want" ] && want=$hard
+ulimit -n "$want"
 
 echo "soak: cf-load -c $connections -d $duration against nginx on port $nginx_port" >&2
 taskset -c 1 "$cf_load" -t 1 -c "$connections" -d "$duration" --json \
