@@ -442,7 +442,8 @@ result<std::int32_t> session::submit_request(const request_head& head, http::req
     nva.push_back(make_nv(list.names[i], list.values[i]));
 
   // The stream's state must exist before nghttp2 can call back about it, at an address that
-  // stays put (unordered_map nodes do): reserve it under a placeholder id, then move it.
+  // stays put (unordered_map nodes do): it goes in under key -1, which no stream has (RFC 9113
+  // 5.1.1: ids are positive), and is re-keyed to the id nghttp2 assigns.
   impl::stream_state state;
   state.body = std::move(body);
   const bool has_body = state.body.type() != http::request_body::kind::none;
