@@ -108,9 +108,9 @@ asio::awaitable<void> run_phase(client::client& c, const std::vector<client::req
                                 std::uint64_t count, unsigned concurrency,
                                 const client::fetch_options& options, totals& t, int& running,
                                 std::uint64_t& next) {
+  // `running` was set by the caller before this was spawned: main's loop runs until it is 0.
   next = 0;
   auto ex = co_await asio::this_coro::executor;
-  running = static_cast<int>(concurrency);
   for (unsigned i = 0; i < concurrency; ++i) {
     asio::co_spawn(
         ex,
@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
   totals warm;
   int running = 0;
   std::uint64_t next = 0;  // shared by the workers: outlives run_phase, which only spawns them
+  // Set before the spawn: the first run_one() may run another handler (an idle connection's
+  // wait) before run_phase starts, and the loop must not take that for the end.
+  running = static_cast<int>(concurrency);
   asio::co_spawn(io,
                  run_phase(c, list, std::max<std::uint64_t>(list.size(), concurrency * 4),
                            concurrency, fo, warm, running, next),
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
   const double cpu0 = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   counting = true;
+  running = static_cast<int>(concurrency);
   asio::co_spawn(io, run_phase(c, list, requests, concurrency, fo, t, running, next),
                  asio::detached);
   do io.run_one();
