@@ -386,7 +386,12 @@ asio::awaitable<io_result> stream::async_write(std::span<const asio::const_buffe
     std::size_t sent = 0;
     std::error_code ec;
     if (plain->non_blocking()) {
-      sent = plain->send(buffers, 0, ec);
+      // One buffer (the usual case: a request without a body) goes by send(), not sendmsg().
+      if (buffers.size() == 1) {
+        sent = plain->send(asio::buffer(buffers.front()), 0, ec);
+      } else {
+        sent = plain->send(buffers, 0, ec);
+      }
       if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
       if (ec) co_return io_result{ec, sent};
     }
