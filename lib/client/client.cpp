@@ -12,7 +12,6 @@
 #include <utility>
 
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/write.hpp>
 
@@ -25,11 +24,6 @@ using detail::phase_bound;
 namespace {
 
 constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
-
-std::chrono::milliseconds until(clock::time_point deadline) {
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-  return std::max(left, std::chrono::milliseconds(1));
-}
 
 // Holds a pool slot or connection until handed back: whatever ends the fetch (an error, a
 // cancellation that throws at the next co_await, the frame being destroyed) frees the slot.
@@ -83,19 +77,14 @@ asio::awaitable<bool> cancelled() {
   co_return state.cancelled() != asio::cancellation_type::none;
 }
 
-}  // namespace
-
-namespace detail {
-
-phase_bound bound_phase(std::chrono::milliseconds phase, errc phase_code,
-                        clock::time_point total_deadline) noexcept {
-  clock::time_point deadline = clock::time_point::max();
-  if (phase.count() > 0) deadline = clock::now() + phase;
-  if (total_deadline <= deadline) return {total_deadline, errc::total_timeout};
-  return {deadline, phase_code};
+// The stream's deadline for one phase, with the phase's error code as its reason.
+void expire(net::stream& s, std::chrono::milliseconds phase, errc code,
+            clock::time_point total_deadline) {
+  const phase_bound bound = detail::bound_phase(phase, code, total_deadline);
+  s.expires_at(bound.deadline, bound.code);
 }
 
-}  // namespace detail
+}  // namespace
 
 client::impl::impl(asio::any_io_executor executor, dns::resolver* shared, client_options options)
     : executor_(std::move(executor)),
@@ -134,33 +123,37 @@ void client::impl::pool_key(const request& req, std::string& key) const {
   if (proxy_) key.append(" via ").append(proxy_->host());
 }
 
+// The name lookup runs under the stream's deadline (net::stream::async_bounded), as every
+// later phase does.
 asio::awaitable<std::pair<std::error_code, std::vector<tcp::endpoint>>> client::impl::resolve(
-    const std::string& host, std::uint16_t port, phase_bound bound) {
+    net::stream& s, const std::string& host, std::uint16_t port) {
   using result_type = std::pair<std::error_code, std::vector<tcp::endpoint>>;
   auto fixed = override_endpoints(options_.resolve_overrides, host, port);
   if (!fixed) co_return result_type{fixed.error(), {}};
   if (!fixed->empty()) co_return result_type{std::error_code{}, std::move(*fixed)};
 
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(executor_, bound.deadline);
   // The operands are named: g++ 12 can destroy temporaries of a co_await expression twice.
   std::string name(host);
-  auto lookup =
-      resolver_->async_resolve(std::move(name), port, dns::address_family::any, use_tuple);
-  auto expiry = timer.async_wait(use_tuple);
-  auto outcome = co_await (std::move(lookup) || std::move(expiry));
-  if (outcome.index() == 1) co_return result_type{bound.code, {}};
-  auto& [ec, resolved] = std::get<0>(outcome);
-  if (ec) co_return result_type{ec, {}};
+  auto lookup = resolver_->async_resolve(std::move(name), port, dns::address_family::any);
+  std::optional<result<std::vector<dns::resolved_endpoint>>> resolved;
+  try {
+    resolved.emplace(co_await s.async_bounded(std::move(lookup)));
+  } catch (const std::system_error&) {
+    // Asio throws at a co_await after a cancellation: the deadline's, reported as such.
+    if (!s.expired()) throw;
+  }
+  if (s.expired()) co_return result_type{s.expired(), {}};
+  if (!*resolved) co_return result_type{resolved->error(), {}};
   std::vector<tcp::endpoint> endpoints;
-  endpoints.reserve(resolved.size());
-  for (const auto& r : resolved) endpoints.push_back(r.endpoint);
+  endpoints.reserve((*resolved)->size());
+  for (const auto& r : **resolved) endpoints.push_back(r.endpoint);
   co_return result_type{std::error_code{}, std::move(endpoints)};
 }
 
-// RFC 9110 9.3.6: "CONNECT host:port", then a 2xx turns the connection into a tunnel.
-asio::awaitable<std::error_code> client::impl::tunnel(tcp::socket& socket, const request& req,
-                                                      phase_bound bound, std::string& detail) {
+// RFC 9110 9.3.6: "CONNECT host:port", then a 2xx turns the connection into a tunnel. Runs on
+// the plain stream, under its deadline.
+asio::awaitable<std::error_code> client::impl::tunnel(net::stream& s, const request& req,
+                                                      std::string& detail) {
   const std::string authority =
       fmt::format("{}:{}", req.url.hostname(), req.url.effective_port().value_or(443));
   http::request connect(http::method::connect, authority);
@@ -178,37 +171,31 @@ asio::awaitable<std::error_code> client::impl::tunnel(tcp::socket& socket, const
   std::string head;
   if (auto ec = http::serialize_head(connect, head, so); ec) co_return ec;
 
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(executor_, bound.deadline);
-  auto talk = [&]() -> asio::awaitable<std::error_code> {
-    auto [wec, written] = co_await asio::async_write(socket, asio::buffer(head), use_tuple);
-    if (wec) co_return wec;
-    http::response_parser parser;
-    parser.reset(http::method::connect);
-    std::array<char, 4096> buffer{};
-    while (!parser.complete()) {
-      auto [rec, n] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
-      if (rec == asio::error::eof) co_return parser.finish();
-      if (rec) co_return rec;
-      auto consumed = parser.parse(std::string_view(buffer.data(), n));
-      if (!consumed) co_return consumed.error();
-      if (parser.complete() && *consumed < n) co_return http::errc::data_after_close;
-    }
-    const int status = parser.head().status;
-    if (status < 200 || status > 299) {
-      detail = fmt::format("proxy {} answered CONNECT {} with {} {}", proxy_->host(), authority,
-                           status, parser.head().reason);
-      co_return errc::proxy_connect_failed;
-    }
-    co_return std::error_code{};
-  };
-  auto exchange = talk();
-  auto expiry = timer.async_wait(use_tuple);
-  auto outcome = co_await (std::move(exchange) || std::move(expiry));
-  if (outcome.index() == 1) co_return bound.code;
-  co_return std::get<0>(outcome);
+  const net::io_result written = co_await s.async_write(asio::buffer(head));
+  if (written.error) co_return written.error;
+  http::response_parser parser;
+  parser.reset(http::method::connect);
+  std::string buffer(4096, '\0');  // off the frame: a large frame trips g++ 12's
+                                   // -Wmismatched-new-delete false positive
+  while (!parser.complete()) {
+    const net::io_result got = co_await s.async_read_some(asio::buffer(buffer));
+    if (got.error == asio::error::eof) co_return parser.finish();
+    if (got.error) co_return got.error;
+    auto consumed = parser.parse(std::string_view(buffer.data(), got.bytes));
+    if (!consumed) co_return consumed.error();
+    if (parser.complete() && *consumed < got.bytes) co_return http::errc::data_after_close;
+  }
+  const int status = parser.head().status;
+  if (status < 200 || status > 299) {
+    detail = fmt::format("proxy {} answered CONNECT {} with {} {}", proxy_->host(), authority,
+                         status, parser.head().reason);
+    co_return errc::proxy_connect_failed;
+  }
+  co_return std::error_code{};
 }
 
+// Resolve, connect, tunnel and TLS handshake, each phase bounded by the stream's deadline with
+// its own error code (or total_timeout when the total comes first).
 asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>> client::impl::open(
     const request& req, const std::string& key, timing& t, const fetch_options& options,
     clock::time_point total_deadline, std::string& detail) {
@@ -218,10 +205,11 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
   const std::string host(proxy_ ? proxy_->hostname() : req.url.hostname());
   const std::uint16_t port = proxy_ ? proxy_->effective_port().value_or(80)
                                     : req.url.effective_port().value_or(tls_wanted ? 443 : 80);
+  net::stream s(executor_);
 
   auto start = clock::now();
-  auto [rec, endpoints] = co_await resolve(
-      host, port, detail::bound_phase(to.resolve, errc::resolve_timeout, total_deadline));
+  expire(s, to.resolve, errc::resolve_timeout, total_deadline);
+  auto [rec, endpoints] = co_await resolve(s, host, port);
   t.dns = clock::now() - start;
   if (rec) {
     detail = fmt::format("resolving {}: {}", host, rec.message());
@@ -236,21 +224,18 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     options.on_connection(event);
   }
   start = clock::now();
-  const auto connect_bound = detail::bound_phase(to.connect, errc::connect_timeout, total_deadline);
+  expire(s, to.connect, errc::connect_timeout, total_deadline);
   net::connect_options co;
   co.attempt_delay = options_.happy_eyeballs_delay;
-  co.timeout = until(connect_bound.deadline);
-  auto socket = co_await net::async_connect(executor_, endpoints, co);
-  if (!socket) {
+  co.timeout = std::chrono::milliseconds(0);  // the stream's deadline bounds it
+  if (auto ec = co_await s.async_connect(endpoints, co); ec) {
     t.connect = clock::now() - start;
-    std::error_code ec = socket.error();
-    if (ec == net::errc::connect_timeout) ec = connect_bound.code;
     detail = fmt::format("connecting to {} port {}: {}", host, port, ec.message());
     co_return result_type{ec, nullptr};
   }
   if (proxy_ && tls_wanted) {
-    const auto bound = detail::bound_phase(to.connect, errc::connect_timeout, total_deadline);
-    if (auto ec = co_await tunnel(*socket, req, bound, detail); ec) {
+    expire(s, to.connect, errc::connect_timeout, total_deadline);
+    if (auto ec = co_await tunnel(s, req, detail); ec) {
       t.connect = clock::now() - start;
       if (detail.empty()) detail = fmt::format("CONNECT through proxy: {}", ec.message());
       co_return result_type{ec, nullptr};
@@ -258,17 +243,15 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
   }
   t.connect = clock::now() - start;
 
-  net::stream s;
   if (tls_wanted) {
     auto ctx = tls(detail);
     if (!ctx) co_return result_type{ctx.error(), nullptr};
-    s = net::stream(std::move(*socket), **ctx);
+    s.start_tls(**ctx);
     start = clock::now();
-    const auto bound =
-        detail::bound_phase(to.tls_handshake, errc::tls_handshake_timeout, total_deadline);
-    auto ec = co_await s.async_handshake(req.url.hostname(), until(bound.deadline));
+    expire(s, to.tls_handshake, errc::tls_handshake_timeout, total_deadline);
+    std::string name(req.url.hostname());
+    auto ec = co_await s.async_handshake(std::move(name));
     t.tls = clock::now() - start;
-    if (ec == net::errc::tls_handshake_timeout) ec = bound.code;
     if (ec) {
       detail = fmt::format(
           "TLS with {}: {}", req.url.hostname(),
@@ -276,12 +259,12 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
       co_return result_type{ec, nullptr};
     }
   } else {
-    // Sends are tried synchronously first (exchange.cpp): they must never block.
+    // Writes are tried synchronously first (net::stream::async_write): they must never block.
     std::error_code ignored;
-    socket->non_blocking(true, ignored);
-    s = net::stream(std::move(*socket));
+    s.socket().non_blocking(true, ignored);
   }
-  auto made = std::make_shared<detail::connection>(pool_, key, std::move(s));
+  s.expires_never();
+  auto made = std::make_shared<detail::connection>(key, std::move(s));
   if (options.on_connection) {
     connection_event event;
     event.what = connection_event::stage::connected;
@@ -293,6 +276,22 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     options.on_connection(event);
   }
   co_return result_type{std::error_code{}, std::move(made)};
+}
+
+// One request and its response on `c`, through the connection's exchange (its protocol), into
+// the policy's receiver.
+asio::awaitable<detail::exchange_outcome> client::impl::exchange(detail::connection& c,
+                                                                 const request& req, response& out,
+                                                                 const fetch_options& options,
+                                                                 clock::time_point total_deadline,
+                                                                 bool follow) {
+  const http::request& message = build_request(req);
+  const detail::exchange_request r{
+      req, message, options.decode_content ? serialize_decoding_ : serialize_identity_, options,
+      total_deadline};
+  detail::response_receiver rx(out, options, follow, options_.cookies.get(), req.url,
+                               decode_scratch_);
+  co_return co_await c.exchange().async_exchange(r, rx);
 }
 
 asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request& req,
@@ -336,6 +335,7 @@ asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request
         co_return ec;
       }
       pool_.count_open();
+      pool_.add(c);
       held.hold(std::move(c));
     } else {
       pool_.count_reuse();

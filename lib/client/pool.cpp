@@ -7,7 +7,7 @@
 namespace corofetch::client::detail {
 
 pool::pool(asio::any_io_executor executor, pool_options options)
-    : executor_(std::move(executor)), options_(options) {
+    : executor_(std::move(executor)), sweep_timer_(executor_), options_(options) {
   options_.max_per_host = std::max<std::size_t>(options_.max_per_host, 1);
   options_.max_total = std::max<std::size_t>(options_.max_total, 1);
 }
@@ -16,18 +16,57 @@ pool::~pool() {
   shutdown();
 }
 
+// A connection that was idle is checked for a close by the server when the request cannot be
+// retried, or when it has been idle for idle_check_after.
+bool pool::usable_after_idle(connection& c, bool always_check, clock::time_point now) {
+  if (!c.is_open()) return false;
+  if (!c.idle()) return true;  // a multiplexed connection in use is known to be alive
+  const bool check = always_check || now - c.idle_since() >= options_.idle_check_after;
+  if (check && c.exchange().broken_while_idle()) {
+    ++stats_.closed_while_idle;
+    return false;
+  }
+  return true;
+}
+
+std::optional<pool::grant> pool::take_shared(host_state& host, bool always_check) {
+  const auto now = clock::now();
+  for (std::size_t i = 0; i < host.shared.size();) {
+    auto& c = host.shared[i];
+    if (!c->has_room()) {
+      ++i;
+      continue;
+    }
+    if (!usable_after_idle(*c, always_check, now)) {
+      if (c->idle()) {
+        c->close();
+        host.shared.erase(host.shared.begin() + static_cast<std::ptrdiff_t>(i));
+        forget(host);
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    c->begin_exchange();
+    return grant{c};
+  }
+  return std::nullopt;
+}
+
 std::optional<pool::grant> pool::take(const std::string& key, host_state& host, bool always_check) {
+  if (!host.shared.empty()) {
+    if (auto g = take_shared(host, always_check)) return g;
+  }
   const auto now = clock::now();
   while (!host.idle.empty()) {
     std::shared_ptr<connection> c = std::move(host.idle.back());
     host.idle.pop_back();
-    c->leave_idle();
-    const bool check = always_check || now - c->idle_since() >= options_.idle_check_after;
-    if (c->is_open() && !(check && c->peer_closed())) return grant{std::move(c)};
-    if (c->is_open()) ++stats_.closed_while_idle;
+    if (usable_after_idle(*c, always_check, now)) {
+      c->begin_exchange();
+      return grant{std::move(c)};
+    }
     c->close();
-    --host.open;
-    --open_;
+    forget(host);
   }
   if (host.open >= options_.max_per_host) return std::nullopt;
   if (open_ >= options_.max_total && !evict_idle_elsewhere(key)) return std::nullopt;
@@ -88,31 +127,61 @@ void pool::serve_waiters() {
   }
 }
 
+void pool::add(const std::shared_ptr<connection>& c) {
+  c->begin_exchange();
+  if (c->capacity() > 1) {
+    hosts_[c->key()].shared.push_back(c);
+    serve_waiters();  // others for the same origin may share it now
+  }
+}
+
 void pool::release(std::shared_ptr<connection> c, bool reusable) {
   auto& host = hosts_[c->key()];
-  if (reusable && c->is_open()) {
-    c->enter_idle(clock::now() + options_.idle_timeout);
+  c->end_exchange();
+  const auto in_shared = std::find(host.shared.begin(), host.shared.end(), c);
+  if (in_shared != host.shared.end()) {
+    if (reusable && c->is_open()) {
+      if (c->idle()) arm_sweep(c->idle_since() + options_.idle_timeout);
+    } else {
+      host.shared.erase(in_shared);  // no new exchanges; closed when its last one ends
+      if (c->idle()) {
+        c->close();
+        forget(host);
+      }
+    }
+  } else if (c->capacity() > 1 && !c->idle()) {
+    // A multiplexed connection already taken out of the pool, still draining.
+  } else if (reusable && c->is_open() && c->capacity() == 1) {
+    arm_sweep(c->idle_since() + options_.idle_timeout);
     host.idle.push_back(std::move(c));
   } else {
     c->close();
-    --host.open;
-    --open_;
+    forget(host);
   }
   serve_waiters();
 }
 
 void pool::release_slot(const std::string& key) {
-  auto& host = hosts_[key];
+  forget(hosts_[key]);
+  serve_waiters();
+}
+
+// One connection of `host` is gone: its slot is free.
+void pool::forget(host_state& host) noexcept {
   --host.open;
   --open_;
-  serve_waiters();
+  if (open_ == 0 && sweep_pending_) {
+    // Nothing left to expire: no timer keeps io_context::run() going.
+    sweep_pending_ = false;
+    sweep_at_ = clock::time_point::max();
+    sweep_timer_.cancel();
+  }
 }
 
 void pool::close_one(host_state& host, std::size_t index) {
   host.idle[index]->close();
   host.idle.erase(host.idle.begin() + static_cast<std::ptrdiff_t>(index));
-  --host.open;
-  --open_;
+  forget(host);
 }
 
 bool pool::evict_idle_elsewhere(const std::string& key) {
@@ -125,22 +194,70 @@ bool pool::evict_idle_elsewhere(const std::string& key) {
   return false;
 }
 
-void pool::discard_idle(connection& c) {
-  auto found = hosts_.find(c.key());
-  if (found == hosts_.end()) return;
-  auto& idle = found->second.idle;
-  for (std::size_t i = 0; i < idle.size(); ++i) {
-    if (idle[i].get() == &c) {
-      close_one(found->second, i);
-      serve_waiters();
-      return;
+void pool::arm_sweep(clock::time_point when) {
+  if (sweep_pending_ && sweep_at_ <= when) return;  // fires first, and re-arms then
+  sweep_at_ = when;
+  sweep_pending_ = true;
+  sweep_timer_.expires_at(when);
+  sweep_timer_.async_wait([this, weak = std::weak_ptr<char>(life_)](std::error_code ec) {
+    if (ec || weak.expired()) return;
+    sweep_pending_ = false;
+    sweep_at_ = clock::time_point::max();
+    sweep();
+  });
+}
+
+// Closes the connections idle for idle_timeout, and arms the timer for the next one to expire.
+void pool::sweep() {
+  const auto now = clock::now();
+  auto next = clock::time_point::max();
+  bool closed = false;
+  for (auto& [key, host] : hosts_) {
+    for (std::size_t i = 0; i < host.idle.size();) {
+      const auto expiry = host.idle[i]->idle_since() + options_.idle_timeout;
+      if (expiry <= now) {
+        close_one(host, i);
+        closed = true;
+        continue;
+      }
+      next = std::min(next, expiry);
+      ++i;
+    }
+    for (std::size_t i = 0; i < host.shared.size();) {
+      auto& c = host.shared[i];
+      const auto expiry = c->idle_since() + options_.idle_timeout;
+      if (c->idle() && expiry <= now) {
+        c->close();
+        host.shared.erase(host.shared.begin() + static_cast<std::ptrdiff_t>(i));
+        forget(host);
+        closed = true;
+        continue;
+      }
+      if (c->idle()) next = std::min(next, expiry);
+      ++i;
     }
   }
+  if (next != clock::time_point::max()) arm_sweep(next);
+  if (closed) serve_waiters();
 }
 
 void pool::close_idle() noexcept {
   for (auto& [key, host] : hosts_) {
     while (!host.idle.empty()) close_one(host, host.idle.size() - 1);
+    for (std::size_t i = 0; i < host.shared.size();) {
+      if (host.shared[i]->idle()) {
+        host.shared[i]->close();
+        host.shared.erase(host.shared.begin() + static_cast<std::ptrdiff_t>(i));
+        forget(host);
+      } else {
+        ++i;
+      }
+    }
+  }
+  if (sweep_pending_) {
+    sweep_pending_ = false;
+    sweep_at_ = clock::time_point::max();
+    sweep_timer_.cancel();
   }
 }
 
@@ -157,7 +274,10 @@ pool_stats pool::stats() const noexcept {
   pool_stats s = stats_;
   s.open = open_;
   s.idle = 0;
-  for (const auto& [key, host] : hosts_) s.idle += host.idle.size();
+  for (const auto& [key, host] : hosts_) {
+    s.idle += host.idle.size();
+    for (const auto& c : host.shared) s.idle += c->idle() ? std::size_t{1} : std::size_t{0};
+  }
   s.waiting = waiters_.size();
   return s;
 }

@@ -3,6 +3,12 @@
 // connections and the count of open ones; a per-host and a global limit; fetches that find no
 // room wait in one FIFO queue and are served in order as connections are released or closed
 // (a waiter whose origin is still at its limit does not block those behind it).
+//
+// A connection carries as many exchanges at once as its protocol allows (connection::capacity):
+// one for HTTP/1.1, whose connection leaves the pool while in use; several for a multiplexed
+// protocol, whose connection stays in the pool and is handed out while it has room. Idle
+// connections are closed after pool_options::idle_timeout by one timer for the whole pool,
+// re-armed lazily (a connection going idle never moves the earliest expiry earlier).
 
 #include <corofetch/client/client.hpp>
 #include <corofetch/client/options.hpp>
@@ -51,13 +57,14 @@ class pool {
                                                                    errc timeout_code,
                                                                    bool always_check);
 
-  /// Returns a connection after an exchange: kept idle when `reusable` (and open), else closed
-  /// and its slot freed. Queued waiters are served.
+  /// Counts a new connection, opened in a slot, as carrying its first exchange; one with room
+  /// for more (capacity() > 1) is offered to other fetches from now on.
+  void add(const std::shared_ptr<connection>& c);
+  /// Returns a connection after an exchange: kept when `reusable` (and open), else closed (a
+  /// multiplexed one once its last exchange ends) and its slot freed. Waiters are served.
   void release(std::shared_ptr<connection> c, bool reusable);
   /// Gives back a slot reserved by a grant whose connection could not be opened.
   void release_slot(const std::string& key);
-  /// Closes an idle connection whose idle timeout passed.
-  void discard_idle(connection& c);
 
   void close_idle() noexcept;
   /// Wakes every waiter with errc::client_closed and closes idle connections.
@@ -71,7 +78,8 @@ class pool {
 
  private:
   struct host_state {
-    std::vector<std::shared_ptr<connection>> idle;  // most recently used last
+    std::vector<std::shared_ptr<connection>> idle;    // one-at-a-time, most recently used last
+    std::vector<std::shared_ptr<connection>> shared;  // multiplexed, in use or idle
     std::size_t open = 0;
   };
   struct waiter {
@@ -83,11 +91,20 @@ class pool {
   };
 
   std::optional<grant> take(const std::string& key, host_state& host, bool always_check);
+  std::optional<grant> take_shared(host_state& host, bool always_check);
+  bool usable_after_idle(connection& c, bool always_check, clock::time_point now);
   bool evict_idle_elsewhere(const std::string& key);
   void close_one(host_state& host, std::size_t index);
+  void forget(host_state& host) noexcept;
   void serve_waiters();
+  void arm_sweep(clock::time_point when);
+  void sweep();
 
   asio::any_io_executor executor_;
+  asio::steady_timer sweep_timer_;
+  clock::time_point sweep_at_ = clock::time_point::max();
+  bool sweep_pending_ = false;
+  std::shared_ptr<char> life_ = std::make_shared<char>();  // the sweep handler's weak guard
   pool_options options_;
   std::unordered_map<std::string, host_state> hosts_;
   std::list<waiter*> waiters_;

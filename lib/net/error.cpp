@@ -48,6 +48,8 @@ const char* describe(int code) noexcept {
       return "TLS protocol error";
     case errc::stream_not_open:
       return "stream not open";
+    case errc::stream_timeout:
+      return "stream deadline passed";
   }
   return "unknown corofetch.net error";
 }

@@ -3,6 +3,8 @@
 
 #include "net/tls_impl.hpp"
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -23,6 +25,8 @@ namespace corofetch::net {
 using asio::ip::tcp;
 using ssl_stream = asio::ssl::stream<tcp::socket>;
 
+using clock = stream::clock;
+
 struct stream::impl {
   explicit impl(tcp::socket s) : io(std::in_place_index<0>, std::move(s)) {}
   impl(tcp::socket s, const std::shared_ptr<tls_context::impl>& tls)
@@ -33,10 +37,76 @@ struct stream::impl {
     return std::get<1>(io).next_layer();
   }
 
+  // The deadline. The timer is made on first use (a stream that never gets a deadline, such as
+  // cf-load's, carries none) and re-armed only when it fires early or the deadline moves
+  // earlier than its expiry.
+  static void set_deadline(const std::shared_ptr<impl>& self, clock::time_point when,
+                           std::error_code reason);
+  static void arm(const std::shared_ptr<impl>& self, clock::time_point when);
+  static void on_timer(const std::shared_ptr<impl>& self, std::uint64_t generation,
+                       std::error_code ec);
+  // No deadline and no timer pending (a system call, unlike expires_never()).
+  void disarm() noexcept;
+
   std::variant<tcp::socket, ssl_stream> io;
   std::shared_ptr<tls_context::impl> context;  // the SSL_CTX outlives every SSL made from it
   std::string detail;
+  std::unique_ptr<asio::steady_timer> timer;  // not inline: cf-load keeps 10,000 streams
+  asio::cancellation_signal expiry;
+  clock::time_point deadline = clock::time_point::max();
+  clock::time_point armed_at = clock::time_point::max();
+  std::error_code reason;
+  std::error_code fired;
+  std::uint64_t generation = 0;
+  bool timer_pending = false;
 };
+
+void stream::impl::set_deadline(const std::shared_ptr<impl>& self, clock::time_point when,
+                                std::error_code reason) {
+  self->deadline = when;
+  self->reason = reason;
+  self->fired.clear();
+  if (when == clock::time_point::max()) return;
+  if (self->timer_pending && self->armed_at <= when) return;  // fires early, re-armed then
+  arm(self, when);
+}
+
+void stream::impl::arm(const std::shared_ptr<impl>& self, clock::time_point when) {
+  if (!self->timer)
+    self->timer = std::make_unique<asio::steady_timer>(self->socket().get_executor());
+  self->armed_at = when;
+  const std::uint64_t generation = ++self->generation;
+  self->timer->expires_at(when);  // cancels a pending wait, whose handler sees an old generation
+  self->timer_pending = true;
+  self->timer->async_wait([weak = std::weak_ptr<impl>(self), generation](std::error_code ec) {
+    if (auto locked = weak.lock()) on_timer(locked, generation, ec);
+  });
+}
+
+void stream::impl::on_timer(const std::shared_ptr<impl>& self, std::uint64_t generation,
+                            std::error_code ec) {
+  if (generation != self->generation) return;
+  self->timer_pending = false;
+  if (ec || self->deadline == clock::time_point::max()) return;
+  if (clock::now() < self->deadline) {
+    arm(self, self->deadline);
+    return;
+  }
+  self->fired = self->reason;
+  self->deadline = clock::time_point::max();
+  std::error_code ignored;
+  self->socket().cancel(ignored);  // pending reads, writes, handshakes: operation_aborted
+  self->expiry.emit(asio::cancellation_type::terminal);
+}
+
+void stream::impl::disarm() noexcept {
+  deadline = clock::time_point::max();
+  fired.clear();
+  if (!timer_pending) return;
+  ++generation;
+  timer_pending = false;
+  timer->cancel();
+}
 
 namespace {
 
@@ -132,9 +202,13 @@ std::error_code handshake_failure(ssl_stream& tls, const std::error_code& ec, bo
 }  // namespace
 
 stream::stream() noexcept = default;
-stream::stream(tcp::socket socket) : impl_(std::make_unique<impl>(std::move(socket))) {}
+// NOLINTNEXTLINE(performance-unnecessary-value-param): the tested public signature; a const
+// reference is the better one for the next header change.
+stream::stream(asio::any_io_executor executor)
+    : impl_(std::make_shared<impl>(tcp::socket(executor))) {}
+stream::stream(tcp::socket socket) : impl_(std::make_shared<impl>(std::move(socket))) {}
 stream::stream(tcp::socket socket, const tls_context& tls)
-    : impl_(std::make_unique<impl>(std::move(socket), tls.impl_)) {}
+    : impl_(std::make_shared<impl>(std::move(socket), tls.impl_)) {}
 stream::stream(stream&&) noexcept = default;
 stream& stream::operator=(stream&&) noexcept = default;
 stream::~stream() = default;
@@ -150,6 +224,44 @@ tcp::socket& stream::socket() noexcept {
 }
 asio::any_io_executor stream::get_executor() const noexcept {
   return impl_->socket().get_executor();
+}
+
+void stream::expires_at(clock::time_point when, std::error_code reason) {
+  impl::set_deadline(impl_, when, reason);
+}
+
+void stream::expires_after(clock::duration after, std::error_code reason) {
+  impl::set_deadline(impl_, clock::now() + after, reason);
+}
+
+void stream::expires_never() noexcept {
+  if (!impl_) return;
+  impl_->deadline = clock::time_point::max();
+  impl_->fired.clear();
+}
+
+std::error_code stream::expired() const noexcept {
+  return impl_ ? impl_->fired : std::error_code{};
+}
+
+asio::cancellation_signal& stream::expiry_signal() noexcept {
+  return impl_->expiry;
+}
+
+void stream::start_tls(const tls_context& tls) {
+  if (!impl_ || impl_->io.index() != 0 || !impl_->socket().is_open()) return;
+  tcp::socket plain = std::move(std::get<0>(impl_->io));
+  impl_->io.emplace<1>(std::move(plain), tls.impl_->context);
+  impl_->context = tls.impl_;
+}
+
+std::string_view stream::alpn_protocol() const noexcept {
+  if (!impl_ || impl_->io.index() != 1) return {};
+  const unsigned char* data = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(std::get<1>(impl_->io).native_handle(), &data, &size);
+  if (data == nullptr) return {};
+  return {reinterpret_cast<const char*>(data), size};
 }
 
 std::string_view stream::tls_error_detail() const noexcept {
@@ -168,6 +280,7 @@ tls_session_info stream::tls_session() const {
     info.issuer = name_text(X509_get_issuer_name(cert));
     X509_free(cert);
   }
+  info.alpn = alpn_protocol();
   return info;
 }
 
@@ -175,51 +288,85 @@ void stream::close() noexcept {
   if (!impl_) return;
   std::error_code ignored;
   impl_->socket().close(ignored);
+  // A closed stream keeps no timer pending: io_context::run() may return.
+  const std::error_code fired = impl_->fired;
+  impl_->disarm();
+  impl_->fired = fired;
 }
 
 asio::awaitable<std::error_code> stream::async_handshake(std::string_view host,
                                                          std::chrono::milliseconds timeout) {
+  // The timeout is the deadline of this handshake alone; the stream's own is put back after.
+  std::string name(host);
+  if (timeout.count() <= 0 || !impl_) co_return co_await async_handshake(std::move(name));
+  const auto deadline = impl_->deadline;
+  const auto reason = impl_->reason;
+  expires_after(timeout, errc::tls_handshake_timeout);
+  const std::error_code ec = co_await async_handshake(std::move(name));
+  if (deadline == clock::time_point::max()) {
+    impl_->disarm();  // as the timer of its own it had before streams had deadlines
+  } else {
+    expires_at(deadline, reason);
+  }
+  co_return ec;
+}
+
+asio::awaitable<std::error_code> stream::async_handshake(std::string host) {
   if (!is_open()) co_return errc::stream_not_open;
   auto* tls = std::get_if<1>(&impl_->io);
   if (tls == nullptr) co_return std::error_code{};
+  if (impl_->fired) co_return impl_->fired;
   const bool verify = !impl_->context->options.insecure_skip_verify;
   impl_->detail.clear();
   if (auto ec = prepare_handshake(*tls, host, verify); ec) co_return ec;
-
-  std::error_code ec;
-  if (timeout.count() > 0) {
-    using namespace asio::experimental::awaitable_operators;
-    asio::steady_timer timer(get_executor(), timeout);
-    auto outcome = co_await (tls->async_handshake(asio::ssl::stream_base::client, use_tuple) ||
-                             timer.async_wait(use_tuple));
-    if (outcome.index() == 1) co_return errc::tls_handshake_timeout;
-    ec = std::get<0>(std::get<0>(outcome));
-  } else {
-    std::tie(ec) = co_await tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
-  }
+  auto [ec] = co_await tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+  if (ec && impl_->fired) co_return impl_->fired;
   if (ec) co_return handshake_failure(*tls, ec, verify, impl_->detail);
+  co_return std::error_code{};
+}
+
+asio::awaitable<std::error_code> stream::async_connect(std::span<const tcp::endpoint> endpoints,
+                                                       connect_options options) {
+  if (!impl_) co_return errc::stream_not_open;
+  if (impl_->fired) co_return impl_->fired;
+  auto connecting = net::async_connect(get_executor(), endpoints, options);
+  auto connected = co_await async_bounded(std::move(connecting));
+  if (!connected) co_return impl_->fired ? impl_->fired : connected.error();
+  if (impl_->io.index() == 0) {
+    std::get<0>(impl_->io) = std::move(*connected);
+  } else {
+    impl_->io.emplace<0>(std::move(*connected));
+  }
   co_return std::error_code{};
 }
 
 asio::awaitable<io_result> stream::async_read_some(asio::mutable_buffer buffer) {
   if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (impl_->fired) co_return io_result{impl_->fired, 0};
   if (auto* plain = std::get_if<0>(&impl_->io)) {
     auto [ec, n] = co_await plain->async_read_some(buffer, use_tuple);
+    if (ec && impl_->fired) ec = impl_->fired;
     co_return io_result{ec, n};
   }
   auto [ec, n] = co_await std::get<1>(impl_->io).async_read_some(buffer, use_tuple);
-  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  if (ec)
+    ec = impl_->fired ? impl_->fired
+                      : translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
   co_return io_result{ec, n};
 }
 
 asio::awaitable<io_result> stream::async_write_some(asio::const_buffer buffer) {
   if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (impl_->fired) co_return io_result{impl_->fired, 0};
   if (auto* plain = std::get_if<0>(&impl_->io)) {
     auto [ec, n] = co_await plain->async_write_some(buffer, use_tuple);
+    if (ec && impl_->fired) ec = impl_->fired;
     co_return io_result{ec, n};
   }
   auto [ec, n] = co_await std::get<1>(impl_->io).async_write_some(buffer, use_tuple);
-  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  if (ec)
+    ec = impl_->fired ? impl_->fired
+                      : translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
   co_return io_result{ec, n};
 }
 
@@ -231,12 +378,45 @@ asio::awaitable<io_result> stream::async_write(asio::const_buffer buffer) {
 
 asio::awaitable<io_result> stream::async_write(std::span<const asio::const_buffer> buffers) {
   if (!impl_) co_return io_result{errc::stream_not_open, 0};
+  if (impl_->fired) co_return io_result{impl_->fired, 0};
   if (auto* plain = std::get_if<0>(&impl_->io)) {
-    auto [ec, n] = co_await asio::async_write(*plain, buffers, use_tuple);
-    co_return io_result{ec, n};
+    // A request head fits the socket buffer: a non-blocking send almost always writes it all
+    // at once, and then no completion goes through the scheduler (whose queued handler would
+    // make the next epoll_wait a wasted non-blocking one). The rest, if any, is written async.
+    std::size_t sent = 0;
+    std::error_code ec;
+    if (plain->non_blocking()) {
+      // One buffer (the usual case: a request without a body) goes by send(), not sendmsg().
+      if (buffers.size() == 1) {
+        sent = plain->send(asio::buffer(buffers.front()), 0, ec);
+      } else {
+        sent = plain->send(buffers, 0, ec);
+      }
+      if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
+      if (ec) co_return io_result{ec, sent};
+    }
+    if (sent == 0) {  // one gathered write, as for a blocking socket
+      auto [wec, n] = co_await asio::async_write(*plain, buffers, use_tuple);
+      if (wec && impl_->fired) wec = impl_->fired;
+      co_return io_result{wec, n};
+    }
+    std::size_t skip = sent;
+    for (const asio::const_buffer& b : buffers) {
+      if (skip >= b.size()) {
+        skip -= b.size();
+        continue;
+      }
+      auto [wec, n] = co_await asio::async_write(*plain, b + skip, use_tuple);
+      skip = 0;
+      sent += n;
+      if (wec) co_return io_result{impl_->fired ? impl_->fired : wec, sent};
+    }
+    co_return io_result{ec, sent};
   }
   auto [ec, n] = co_await asio::async_write(std::get<1>(impl_->io), buffers, use_tuple);
-  if (ec) ec = translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
+  if (ec)
+    ec = impl_->fired ? impl_->fired
+                      : translate_tls_error(ec, errc::tls_protocol_error, impl_->detail);
   co_return io_result{ec, n};
 }
 

@@ -30,6 +30,7 @@ enum class errc {
   tls_stream_truncated,   ///< the peer closed the TCP connection without TLS close_notify
   tls_protocol_error,     ///< a TLS record error after the handshake (bad MAC, alert, ...)
   stream_not_open,        ///< an operation on a net::stream that holds no socket
+  stream_timeout,         ///< a net::stream's deadline passed (stream::expires_at's default)
 };
 
 const std::error_category& net_category() noexcept;

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace corofetch::net {
 
@@ -17,6 +18,9 @@ struct tls_options {
   /// Skip certificate and host name verification (curl's -k). The connection is still
   /// encrypted, but anyone on the path can impersonate the server: for tests and debugging.
   bool insecure_skip_verify = false;
+  /// Application protocols offered through ALPN (RFC 7301), most preferred first, each 1 to
+  /// 255 bytes: {"h2", "http/1.1"}. Empty, the default: no ALPN extension is sent.
+  std::vector<std::string> alpn;
 };
 
 /// A TLS client configuration shared by many connections (an OpenSSL SSL_CTX behind a pimpl):
@@ -25,7 +29,8 @@ struct tls_options {
 class tls_context {
  public:
   /// Creates a context. Errors: errc::tls_context_failed when the CA file or the system store
-  /// cannot be loaded; OpenSSL's reason goes to *error_detail when given.
+  /// cannot be loaded, or an ALPN protocol name is empty or longer than 255 bytes; the reason
+  /// goes to *error_detail when given.
   static result<tls_context> create(const tls_options& options = {},
                                     std::string* error_detail = nullptr);
 
