@@ -43,12 +43,35 @@ asio::awaitable<bool> wait_until(asio::steady_timer& timer, clock::time_point de
 
 /// A fetch in progress: lives in the fetch coroutine's frame, registered by stream id.
 struct exchange {
-  explicit exchange(const asio::any_io_executor& ex) : wake(ex) {}
+  exchange(const asio::any_io_executor& ex, response_handler& h) : wake(ex), handler(h) {}
   asio::steady_timer wake;
-  http::response response;
+  response_handler& handler;
   std::optional<std::uint64_t> max_body_bytes;
+  std::uint64_t body_bytes = 0;
   bool done = false;
-  std::error_code error;
+  std::error_code error;  // the first: a handler's refusal outlives a later stream_end
+};
+
+// The buffered form of a fetch: the whole response in memory.
+class collector final : public response_handler {
+ public:
+  std::error_code on_interim(const http::response_head& head) override {
+    response.interim.push_back(head);
+    return {};
+  }
+  std::error_code on_head(const http::response_head& head) override {
+    response.head = head;
+    return {};
+  }
+  std::error_code on_data(std::string_view piece) override {
+    response.body.append(piece);
+    return {};
+  }
+  std::error_code on_trailers(const http::fields& trailers) override {
+    response.trailers = trailers;
+    return {};
+  }
+  http::response response;
 };
 
 struct connection::state : std::enable_shared_from_this<connection::state> {
@@ -95,50 +118,59 @@ struct connection::state : std::enable_shared_from_this<connection::state> {
   void finish(std::int32_t id, std::error_code ec) {
     const auto it = exchanges.find(id);
     if (it != exchanges.end()) {
-      it->second->done = true;
-      it->second->error = ec;
-      it->second->wake.cancel();
+      exchange& x = *it->second;
+      x.done = true;
+      if (!x.error) x.error = ec;
+      x.wake.cancel();
       exchanges.erase(it);
     }
     wake_waiters();  // a stream is free
   }
 
+  // The handler refused the response (or it grew past its bound): only this stream ends.
+  void refuse(std::int32_t id, exchange& x, std::error_code why) {
+    x.error = why;
+    sess.reset_stream(id, why, wire_cancel);
+    kick_writer();
+  }
+
   void on_stream_event(event& e) {
+    if (e.type == event::kind::stream_end) {
+      finish(e.stream_id, {});
+      return;
+    }
+    if (e.type == event::kind::stream_reset) {
+      finish(e.stream_id, e.error ? e.error : std::error_code(errc::stream_reset));
+      return;
+    }
     const auto it = exchanges.find(e.stream_id);
-    exchange* x = it == exchanges.end() ? nullptr : it->second;
+    if (it == exchanges.end() || it->second->error) return;  // gone, or being reset
+    exchange& x = *it->second;
+    std::error_code refused;
     switch (e.type) {
       case event::kind::informational:
-        if (x != nullptr)
-          x->response.interim.push_back(
-              {e.status, std::string(http::reason_phrase(e.status)), {2, 0}, std::move(e.fields)});
+        refused = x.handler.on_interim(
+            {e.status, std::string(http::reason_phrase(e.status)), {2, 0}, std::move(e.fields)});
         break;
       case event::kind::response_head:
-        if (x != nullptr) {
-          x->response.head = {
-              e.status, std::string(http::reason_phrase(e.status)), {2, 0}, std::move(e.fields)};
-        }
+        refused = x.handler.on_head(
+            {e.status, std::string(http::reason_phrase(e.status)), {2, 0}, std::move(e.fields)});
         break;
       case event::kind::data:
-        if (x != nullptr) {
-          x->response.body.append(e.data);
-          if (x->max_body_bytes && x->response.body.size() > *x->max_body_bytes) {
-            sess.reset_stream(e.stream_id, errc::body_too_large, wire_cancel);
-            kick_writer();
-          }
+        x.body_bytes += e.data.size();
+        if (x.max_body_bytes && x.body_bytes > *x.max_body_bytes) {
+          refused = errc::body_too_large;
+        } else {
+          refused = x.handler.on_data(e.data);
         }
         break;
       case event::kind::trailers:
-        if (x != nullptr) x->response.trailers = std::move(e.fields);
-        break;
-      case event::kind::stream_end:
-        finish(e.stream_id, {});
-        break;
-      case event::kind::stream_reset:
-        finish(e.stream_id, e.error ? e.error : std::error_code(errc::stream_reset));
+        refused = x.handler.on_trailers(e.fields);
         break;
       default:
         break;
     }
+    if (refused) refuse(e.stream_id, x, refused);
   }
 
   void dispatch() {
@@ -346,20 +378,43 @@ struct exchange_guard {
 
 asio::awaitable<result<http::response>> connection::async_fetch(http::request req,
                                                                 fetch_options options) {
+  collector c;
+  const std::error_code ec = co_await async_fetch(std::move(req), options, c);
+  if (ec) co_return ec;
+  c.response.keep_alive = true;
+  co_return std::move(c.response);
+}
+
+namespace {
+
+// The earlier of the fetch's deadline and its handler's current bound.
+response_handler::bound effective_bound(const fetch_options& options,
+                                        const response_handler& handler) noexcept {
+  response_handler::bound b = handler.current_bound();
+  if (options.deadline < b.deadline) b = {options.deadline, errc::request_timeout};
+  return b;
+}
+
+}  // namespace
+
+asio::awaitable<std::error_code> connection::async_fetch(http::request req, fetch_options options,
+                                                         response_handler& handler) {
   const auto s = state_;  // the state outlives this fetch even if the connection is dropped
-  exchange x(s->executor);
+  exchange x(s->executor, handler);
   x.max_body_bytes = options.max_body_bytes;
   exchange_guard guard{*s, x};
   auto head = make_head(req, s->options);
 
   // Wait for a free stream (RFC 9113 5.1.2), in the order the fetches came.
   while (s->accepting() && !s->has_free_stream()) {
+    const auto bound = effective_bound(options, handler);
     s->waiters.push_back(&x.wake);
     guard.waiting = &x.wake;
-    const bool woken = co_await wait_until(x.wake, options.deadline);
+    const bool woken = co_await wait_until(x.wake, bound.deadline);
     std::erase(s->waiters, &x.wake);
     guard.waiting = nullptr;
-    if (!woken) co_return errc::request_timeout;
+    const auto now_bound = effective_bound(options, handler);
+    if (!woken && clock::now() >= now_bound.deadline) co_return now_bound.error;
   }
   // A request that never started can always go on a new connection.
   if (!s->accepting()) co_return errc::connection_closing;
@@ -369,21 +424,23 @@ asio::awaitable<result<http::response>> connection::async_fetch(http::request re
   s->exchanges.emplace(*id, &x);
   s->peak = std::max(s->peak, s->sess.open_streams());
   s->kick_writer();
+  handler.on_submitted();
 
   while (!x.done) {
-    const bool woken = co_await wait_until(x.wake, options.deadline);
-    if (!woken && !x.done) {
-      // Only this stream ends; the connection's others go on (RFC 9113 8.7).
-      s->exchanges.erase(*id);
-      guard.id = 0;
-      s->sess.reset_stream(*id, errc::request_timeout, wire_cancel);
-      s->kick_writer();
-      co_return errc::request_timeout;
-    }
+    // The bound may have moved since the wait began (a head arrived): the timer then fires at
+    // the old time and the wait starts again, without a timer system call per DATA frame.
+    const auto bound = effective_bound(options, handler);
+    const bool woken = co_await wait_until(x.wake, bound.deadline);
+    const auto now_bound = effective_bound(options, handler);
+    if (woken || x.done || clock::now() < now_bound.deadline) continue;
+    // Only this stream ends; the connection's others go on (RFC 9113 8.7).
+    s->exchanges.erase(*id);
+    guard.id = 0;
+    s->sess.reset_stream(*id, now_bound.error, wire_cancel);
+    s->kick_writer();
+    co_return now_bound.error;
   }
-  if (x.error) co_return x.error;
-  x.response.keep_alive = true;
-  co_return std::move(x.response);
+  co_return x.error;
 }
 
 asio::awaitable<void> connection::async_close(std::chrono::milliseconds limit) {

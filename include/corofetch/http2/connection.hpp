@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -43,6 +44,40 @@ struct fetch_options {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   /// Response body bytes allowed; more resets the stream with errc::body_too_large.
   std::optional<std::uint64_t> max_body_bytes;
+};
+
+/// Receives a response as it arrives: async_fetch's streaming form, for a caller that decodes,
+/// stores or bounds the body itself. Called on the connection's executor from its reader, in
+/// wire order. An error returned resets the stream (RST_STREAM CANCEL; the connection's other
+/// streams go on) and ends the fetch with that error.
+class response_handler {
+ public:
+  using clock = std::chrono::steady_clock;
+  /// A deadline and the error the fetch ends with when it passes.
+  struct bound {
+    clock::time_point deadline = clock::time_point::max();
+    std::error_code error = errc::request_timeout;
+  };
+
+  response_handler() = default;
+  virtual ~response_handler() = default;
+  response_handler(const response_handler&) = delete;
+  response_handler& operator=(const response_handler&) = delete;
+
+  /// The request went to the session on a stream of its own (after any wait for a free
+  /// stream); the connection's writer sends it next.
+  virtual void on_submitted() noexcept {}
+  /// A 1xx interim response (RFC 9110 15.2).
+  virtual std::error_code on_interim(const http::response_head& head) = 0;
+  /// The final response head (version 2.0, the standard reason phrase).
+  virtual std::error_code on_head(const http::response_head& head) = 0;
+  /// A piece of the body, as the DATA frames carried it.
+  virtual std::error_code on_data(std::string_view piece) = 0;
+  /// The trailer section, if the response has one (RFC 9113 8.1).
+  virtual std::error_code on_trailers(const http::fields& trailers) = 0;
+  /// The fetch's current bound, asked whenever a wait starts or ends: it may move as the
+  /// response arrives (a bound on the head, then one on the silence between DATA frames).
+  [[nodiscard]] virtual bound current_bound() const noexcept { return {}; }
 };
 
 /// One HTTP/2 client connection (RFC 9113) over a transport, driven by coroutines on the
@@ -85,6 +120,12 @@ class connection {
   /// settings_timeout, ping_timeout, protocol_error, continuation_flood, connection_closed).
   /// Cancellation: the awaiting coroutine's cancellation resets the stream (CANCEL).
   asio::awaitable<result<http::response>> async_fetch(http::request req, fetch_options options);
+  /// async_fetch delivering the response to `handler` as it arrives (see response_handler),
+  /// bounded by the earlier of options.deadline and the handler's current bound (then the
+  /// stream is reset and the fetch fails with the bound's error). Errors as async_fetch's and
+  /// the handler's own. `handler` must outlive the fetch.
+  asio::awaitable<std::error_code> async_fetch(http::request req, fetch_options options,
+                                               response_handler& handler);
   /// async_fetch without a deadline or body bound.
   asio::awaitable<result<http::response>> async_fetch(http::request req) {
     return async_fetch(std::move(req), fetch_options());

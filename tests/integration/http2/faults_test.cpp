@@ -22,20 +22,8 @@ using corofetch::test::h2_request;
 using corofetch::test::run_coro;
 using corofetch::test::start_h2c;
 
-namespace {
-
-#define REQUIRE_PEER()                                            \
-  do {                                                            \
-    if (!h2_peer::available()) {                                  \
-      WARN("python3-h2 is not installed: scripted peer skipped"); \
-      return;                                                     \
-    }                                                             \
-  } while (false)
-
-}  // namespace
-
 TEST_CASE("many streams on one connection, bodies byte-identical", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("normal");
   const std::vector<std::size_t> sizes{0, 1, 16384, 100000, 1 << 20, (1 << 20) + 1};
   run_coro([&]() -> asio::awaitable<void> {
@@ -59,7 +47,7 @@ TEST_CASE("many streams on one connection, bodies byte-identical", "[integration
 }
 
 TEST_CASE("GOAWAY mid-page: unanswered streams fail retryably", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("goaway", {"--streams", "6", "--answer", "3"});
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -84,7 +72,7 @@ TEST_CASE("GOAWAY mid-page: unanswered streams fail retryably", "[integration]")
 }
 
 TEST_CASE("RST_STREAM on one stream fails that one only", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("rst");
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -104,7 +92,7 @@ TEST_CASE("RST_STREAM on one stream fails that one only", "[integration]") {
 }
 
 TEST_CASE("a stream limit of 1: streams wait for a free one", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("limit1");
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -125,7 +113,7 @@ TEST_CASE("a stream limit of 1: streams wait for a free one", "[integration]") {
 }
 
 TEST_CASE("a tiny window: request bodies trickle through flow control", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("tinywindow");
   std::string payload(200000, 'u');
   for (std::size_t i = 0; i < payload.size(); i += 97) payload[i] = static_cast<char>(i % 251);
@@ -147,7 +135,7 @@ TEST_CASE("a tiny window: request bodies trickle through flow control", "[integr
 }
 
 TEST_CASE("a peer that never acknowledges SETTINGS times out", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("noack");
   run_coro([&]() -> asio::awaitable<void> {
     corofetch::http2::connection_options o;
@@ -162,7 +150,7 @@ TEST_CASE("a peer that never acknowledges SETTINGS times out", "[integration]") 
 }
 
 TEST_CASE("a peer that stops answering fails its PING", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("noack");
   run_coro([&]() -> asio::awaitable<void> {
     corofetch::http2::connection_options o;
@@ -177,7 +165,7 @@ TEST_CASE("a peer that stops answering fails its PING", "[integration]") {
 }
 
 TEST_CASE("an idle connection answering PINGs stays up", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("normal");
   run_coro([&]() -> asio::awaitable<void> {
     corofetch::http2::connection_options o;
@@ -196,7 +184,7 @@ TEST_CASE("an idle connection answering PINGs stays up", "[integration]") {
 }
 
 TEST_CASE("a huge header block fails its stream with header_list_too_large", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("hugeheaders", {"--header-bytes", "100000"});
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -210,7 +198,7 @@ TEST_CASE("a huge header block fails its stream with header_list_too_large", "[i
 }
 
 TEST_CASE("a CONTINUATION flood ends the connection", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("continuation");
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -223,7 +211,7 @@ TEST_CASE("a CONTINUATION flood ends the connection", "[integration]") {
 }
 
 TEST_CASE("a request's deadline resets its stream only", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("normal");
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -243,7 +231,7 @@ TEST_CASE("a request's deadline resets its stream only", "[integration]") {
 }
 
 TEST_CASE("a body above the caller's bound resets its stream", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("normal");
   run_coro([&]() -> asio::awaitable<void> {
     auto conn = co_await start_h2c(peer.port());
@@ -289,7 +277,7 @@ TEST_CASE("an HTTP/1.1 server is not taken for HTTP/2", "[integration]") {
 }
 
 TEST_CASE("cancelling a fetch resets its stream", "[integration]") {
-  REQUIRE_PEER();
+  CF_REQUIRE_H2_PEER();
   h2_peer peer("noack");  // answers nothing: the fetch can only end by being cancelled
   run_coro([&]() -> asio::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;

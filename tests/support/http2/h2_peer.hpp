@@ -10,6 +10,15 @@
 #include <string>
 #include <vector>
 
+/// Skips the current test case (with a warning) when python3-h2 is missing.
+#define CF_REQUIRE_H2_PEER()                                             \
+  do {                                                                   \
+    if (!::corofetch::test::h2_peer::available()) {                      \
+      WARN("python3-h2 is not installed: scripted HTTP/2 peer skipped"); \
+      return;                                                            \
+    }                                                                    \
+  } while (false)
+
 namespace corofetch::test {
 
 class h2_peer {
