@@ -3,6 +3,8 @@
 #include <corofetch/net/address.hpp>
 #include <corofetch/net/connect.hpp>
 
+#include "client/http1_exchange.hpp"
+#include "client/http2_exchange.hpp"
 #include "client/redirect.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +16,13 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/write.hpp>
+
+// g++ 12 at -O2 sees a coroutine frame's allocation (asio::aligned_new) and the frame's
+// operator delete in the same ramp function and warns that they do not match; Asio frees that
+// memory with aligned_delete, which does. A false positive of open()'s large frame.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace corofetch::client {
 
@@ -110,7 +119,22 @@ client::impl::impl(asio::any_io_executor executor, dns::resolver* shared, client
 
 result<net::tls_context*> client::impl::tls(std::string& detail) {
   if (!tls_) {
-    auto ctx = net::tls_context::create(options_.tls, &detail);
+    net::tls_options o = options_.tls;
+    if (o.alpn.empty()) {
+      // RFC 7301: the protocols offered, most preferred first.
+      switch (options_.http_version) {
+        case http_version_choice::negotiate:
+          o.alpn = {"h2", "http/1.1"};
+          break;
+        case http_version_choice::http1_1:
+          o.alpn = {"http/1.1"};
+          break;
+        case http_version_choice::http2_prior_knowledge:
+          o.alpn = {"h2"};
+          break;
+      }
+    }
+    auto ctx = net::tls_context::create(o, &detail);
     if (!ctx) return ctx.error();
     tls_ = std::move(*ctx);
   }
@@ -264,7 +288,20 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     s.socket().non_blocking(true, ignored);
   }
   s.expires_never();
-  auto made = std::make_shared<detail::connection>(key, std::move(s));
+  std::error_code no_peer;
+  const tcp::endpoint remote = s.socket().remote_endpoint(no_peer);
+  net::tls_session_info session;
+  if (options.on_connection) session = s.tls_session();
+
+  start = clock::now();
+  auto speaking = speak(std::move(s), req, options, total_deadline);
+  auto x = co_await std::move(speaking);
+  t.connect += clock::now() - start;
+  if (!x) {
+    detail = fmt::format("HTTP/2 with {}: {}", host, x.error().message());
+    co_return result_type{x.error(), nullptr};
+  }
+  auto made = std::make_shared<detail::connection>(key, std::move(*x), remote);
   if (options.on_connection) {
     connection_event event;
     event.what = connection_event::stage::connected;
@@ -272,10 +309,43 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     event.port = port;
     event.remote = made->remote();
     event.id = made->id();
-    event.tls = made->stream().tls_session();
+    event.tls = std::move(session);
     options.on_connection(event);
   }
   co_return result_type{std::error_code{}, std::move(made)};
+}
+
+// Whether a connection for `req` may speak HTTP/2: HTTPS unless HTTP/1.1 was asked for, plain
+// http by prior knowledge (and not through a forward proxy).
+bool client::impl::may_multiplex(const request& req) const noexcept {
+  const auto choice = options_.http_version;
+  if (req.url.scheme() == "https") return choice != http_version_choice::http1_1;
+  return choice == http_version_choice::http2_prior_knowledge && !proxy_;
+}
+
+// The protocol on a connected stream: HTTP/2 when ALPN agreed on it (RFC 9113 3.2) or by prior
+// knowledge (3.3), its preface and SETTINGS within the connect timeout; HTTP/1.1 else. Errors
+// are HTTP/2's (http2_exchange::async_open).
+asio::awaitable<result<std::unique_ptr<detail::exchange>>> client::impl::speak(
+    net::stream s, const request& req, const fetch_options& options,
+    clock::time_point total_deadline) {
+  const bool tls_wanted = req.url.scheme() == "https";
+  const bool prior_knowledge = options_.http_version == http_version_choice::http2_prior_knowledge;
+  const bool http2 = may_multiplex(req) && (s.alpn_protocol() == "h2" || prior_knowledge);
+  if (!http2) {
+    std::unique_ptr<detail::exchange> x = std::make_unique<detail::http1_exchange>(std::move(s));
+    co_return x;
+  }
+  http2::connection_options ho;
+  ho.scheme = tls_wanted ? "https" : "http";
+  ho.authority = std::string(req.url.host());
+  const phase_bound preface =
+      detail::bound_phase(options.timeouts.connect, errc::connect_timeout, total_deadline);
+  ho.settings_timeout = std::chrono::ceil<std::chrono::milliseconds>(
+      std::min(preface.deadline - clock::now(), clock::duration(std::chrono::seconds(10))));
+  auto opening =
+      detail::http2_exchange::async_open(std::move(s), std::move(ho), options_.http2_max_streams);
+  co_return co_await std::move(opening);
 }
 
 // One request and its response on `c`, through the connection's exchange (its protocol), into
@@ -305,6 +375,7 @@ asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request
     out.timing = {};
     const auto queued_at = clock::now();
     pool_key(req, key_scratch_);
+    if (may_multiplex(req)) pool_.expect_multiplexing(key_scratch_);
     std::optional<detail::pool::grant> grant = attempt == 0
                                                    ? pool_.try_acquire(key_scratch_, !may_retry)
                                                    : pool_.try_acquire_fresh(key_scratch_);
@@ -347,9 +418,15 @@ asio::awaitable<std::error_code> client::impl::exchange_with_retry(const request
     held.release(outcome.reusable);  // false after any I/O error
     if (!outcome.error) co_return std::error_code{};
     const bool stopped = co_await cancelled();  // not inside &&: see resolve()
-    const bool retry = reused && may_retry && attempt == 0 && !outcome.any_response_byte &&
+    // A request the server did not process (HTTP/2 GOAWAY or REFUSED_STREAM) goes again on
+    // a new connection whatever its method (RFC 9113 8.7); a stale keep-alive connection's
+    // idempotent request once.
+    const bool stale = reused && may_retry && !outcome.any_response_byte &&
                        !is_timeout(outcome.error) &&
-                       outcome.error != asio::error::operation_aborted && !stopped;
+                       outcome.error != asio::error::operation_aborted;
+    const bool unprocessed =
+        outcome.unprocessed && req.body.type() != http::request_body::kind::stream;
+    const bool retry = attempt == 0 && (stale || unprocessed) && !stopped;
     if (!retry) {
       out.error_detail = describe(outcome.error, req);
       co_return outcome.error;

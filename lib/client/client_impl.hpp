@@ -42,6 +42,10 @@ class client::impl {
       detail::clock::time_point total_deadline, std::string& detail);
   asio::awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve(
       net::stream& s, const std::string& host, std::uint16_t port);
+  [[nodiscard]] bool may_multiplex(const request& req) const noexcept;
+  asio::awaitable<result<std::unique_ptr<detail::exchange>>> speak(
+      net::stream s, const request& req, const fetch_options& options,
+      detail::clock::time_point total_deadline);
   asio::awaitable<std::error_code> tunnel(net::stream& s, const request& req, std::string& detail);
   asio::awaitable<detail::exchange_outcome> exchange(detail::connection& c, const request& req,
                                                      response& out, const fetch_options& options,

@@ -1,8 +1,7 @@
 #include "client/connection.hpp"
 
-#include "client/http1_exchange.hpp"
-
 #include <atomic>
+#include <utility>
 
 namespace corofetch::client::detail {
 
@@ -10,24 +9,13 @@ namespace {
 
 std::atomic<std::uint64_t> next_connection_id{1};
 
-asio::ip::tcp::endpoint peer_of(net::stream& s) {
-  std::error_code ec;
-  auto ep = s.socket().remote_endpoint(ec);
-  if (ec) return {};
-  return ep;
-}
-
 }  // namespace
 
-std::unique_ptr<exchange> make_http1_exchange(net::stream& s) {
-  return std::make_unique<http1_exchange>(s);
-}
-
-connection::connection(std::string key, net::stream s, exchange_factory make)
+connection::connection(std::string key, std::unique_ptr<detail::exchange> x,
+                       asio::ip::tcp::endpoint remote)
     : key_(std::move(key)),
-      stream_(std::move(s)),
-      exchange_(make(stream_)),
-      remote_(peer_of(stream_)),
+      exchange_(std::move(x)),
+      remote_(std::move(remote)),
       id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
       idle_since_(clock::now()) {}
 
@@ -40,11 +28,6 @@ void connection::begin_exchange() noexcept {
 void connection::end_exchange() noexcept {
   if (active_ > 0) --active_;
   if (active_ == 0) idle_since_ = clock::now();
-}
-
-void connection::close() noexcept {
-  stream_.expires_never();
-  stream_.close();
 }
 
 }  // namespace corofetch::client::detail

@@ -1,11 +1,10 @@
 #pragma once
-// One pooled connection: its stream (which keeps the deadline of every phase), the exchange of
-// the protocol it speaks, and the pool's bookkeeping: how many exchanges run on it now, and
-// since when it is idle.
-
-#include <corofetch/net/stream.hpp>
+// One pooled connection: the exchange of the protocol it speaks (which owns the stream), and
+// the pool's bookkeeping: how many exchanges run on it now, and since when it is idle.
 
 #include "client/exchange.hpp"
+
+#include <asio/ip/tcp.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -15,24 +14,17 @@
 
 namespace corofetch::client::detail {
 
-/// Makes the exchange of a protocol over a connection's stream (which outlives it): the client
-/// picks one per connection, from the protocol agreed through ALPN or configured.
-using exchange_factory = std::unique_ptr<exchange> (*)(net::stream& s);
-/// HTTP/1.1's.
-[[nodiscard]] std::unique_ptr<exchange> make_http1_exchange(net::stream& s);
-
 class connection {
  public:
-  /// A connection to the origin `key` over `s`, speaking the protocol `make` gives.
-  connection(std::string key, net::stream s, exchange_factory make = &make_http1_exchange);
+  /// A connection to the origin `key` (whose peer is `remote`) speaking `x`'s protocol.
+  connection(std::string key, std::unique_ptr<detail::exchange> x, asio::ip::tcp::endpoint remote);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
   [[nodiscard]] const std::string& key() const noexcept { return key_; }
-  [[nodiscard]] net::stream& stream() noexcept { return stream_; }
   [[nodiscard]] detail::exchange& exchange() noexcept { return *exchange_; }
-  [[nodiscard]] bool is_open() const noexcept { return stream_.is_open(); }
+  [[nodiscard]] bool is_open() const noexcept { return exchange_->is_open(); }
   /// The peer's address, read once when connected (the socket forgets it once closed).
   [[nodiscard]] const asio::ip::tcp::endpoint& remote() const noexcept { return remote_; }
   /// Unique in the process, for HAR's `connection` and logs.
@@ -51,11 +43,10 @@ class connection {
   [[nodiscard]] bool idle() const noexcept { return active_ == 0; }
   [[nodiscard]] clock::time_point idle_since() const noexcept { return idle_since_; }
 
-  void close() noexcept;
+  void close() noexcept { exchange_->close(); }
 
  private:
   std::string key_;
-  net::stream stream_;
   std::unique_ptr<detail::exchange> exchange_;
   asio::ip::tcp::endpoint remote_;
   std::uint64_t id_;

@@ -38,6 +38,10 @@ struct exchange_outcome {
   std::error_code error;
   bool reusable = false;           // the connection may carry another request
   bool any_response_byte = false;  // a retry is only safe before the server answered
+  /// The server said it did not process the request (HTTP/2 REFUSED_STREAM, or a stream above
+  /// a GOAWAY's last id, RFC 9113 8.7): it may go again on a new connection, whatever its
+  /// method.
+  bool unprocessed = false;
 };
 
 /// A bound for one phase: the phase's own timeout, or what is left of the total when that
@@ -133,6 +137,10 @@ class exchange {
   /// Whether an idle connection was closed by the server or broke the protocol while idle, so
   /// it must not be reused; may cost a system call.
   [[nodiscard]] virtual bool broken_while_idle() noexcept = 0;
+  /// Whether the connection may still carry requests.
+  [[nodiscard]] virtual bool is_open() const noexcept = 0;
+  /// Closes the connection at once; exchanges in progress fail.
+  virtual void close() noexcept = 0;
 };
 
 }  // namespace corofetch::client::detail

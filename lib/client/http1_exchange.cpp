@@ -11,11 +11,17 @@
 
 #include <cerrno>
 #include <span>
+#include <utility>
 
 namespace corofetch::client::detail {
 
-http1_exchange::http1_exchange(net::stream& s)
-    : stream_(s), in_(std::make_unique<char[]>(read_buffer_size)) {}
+http1_exchange::http1_exchange(net::stream s)
+    : stream_(std::move(s)), in_(std::make_unique<char[]>(read_buffer_size)) {}
+
+void http1_exchange::close() noexcept {
+  stream_.expires_never();
+  stream_.close();
+}
 
 bool http1_exchange::broken_while_idle() noexcept {
   // A TLS connection may hold a late record (a TLS 1.3 session ticket) for the TLS layer, so

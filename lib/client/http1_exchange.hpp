@@ -16,8 +16,8 @@ class http1_exchange final : public exchange {
  public:
   static constexpr std::size_t read_buffer_size = std::size_t{16} * 1024;
 
-  /// Exchanges on `s`, which must outlive this object.
-  explicit http1_exchange(net::stream& s);
+  /// Exchanges on `s`, which it owns from now on.
+  explicit http1_exchange(net::stream s);
 
   [[nodiscard]] std::string_view protocol() const noexcept override { return "http/1.1"; }
   /// No pipelining: one exchange at a time.
@@ -27,6 +27,8 @@ class http1_exchange final : public exchange {
   /// An idle HTTP/1.1 connection must stay silent (RFC 9112 9.3): end of stream, an error or,
   /// on a plain connection, unsolicited bytes mean it cannot be reused. One recv(MSG_PEEK).
   [[nodiscard]] bool broken_while_idle() noexcept override;
+  [[nodiscard]] bool is_open() const noexcept override { return stream_.is_open(); }
+  void close() noexcept override;
 
  private:
   asio::awaitable<std::error_code> write_request(const exchange_request& r);
@@ -34,7 +36,7 @@ class http1_exchange final : public exchange {
   std::error_code take_parsed(response_receiver& rx);
   std::error_code take_end(response_receiver& rx);
 
-  net::stream& stream_;
+  net::stream stream_;
   http::response_parser parser_;
   std::string out_;  // the serialized request, memory kept from one exchange to the next
   std::unique_ptr<char[]> in_;

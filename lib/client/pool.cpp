@@ -68,10 +68,13 @@ std::optional<pool::grant> pool::take(const std::string& key, host_state& host, 
     c->close();
     forget(host);
   }
+  // The connection being opened may carry this exchange too: wait for it.
+  if (host.may_multiplex && host.opening > 0) return std::nullopt;
   if (host.open >= options_.max_per_host) return std::nullopt;
   if (open_ >= options_.max_total && !evict_idle_elsewhere(key)) return std::nullopt;
   ++host.open;
   ++open_;
+  ++host.opening;
   return grant{};
 }
 
@@ -87,6 +90,7 @@ std::optional<pool::grant> pool::try_acquire(const std::string& key, bool always
 
 std::optional<pool::grant> pool::try_acquire_fresh(const std::string& key) {
   auto& host = hosts_[key];
+  if (host.may_multiplex && host.opening > 0) return std::nullopt;
   if (host.open >= options_.max_per_host && !host.idle.empty()) close_one(host, 0);
   if (host.open >= options_.max_per_host) return std::nullopt;
   if (open_ >= options_.max_total && !evict_idle_elsewhere(key)) {
@@ -95,7 +99,13 @@ std::optional<pool::grant> pool::try_acquire_fresh(const std::string& key) {
   }
   ++host.open;
   ++open_;
+  ++host.opening;
   return grant{};
+}
+
+void pool::expect_multiplexing(const std::string& key) {
+  auto& host = hosts_[key];
+  if (!host.one_at_a_time) host.may_multiplex = true;
 }
 
 asio::awaitable<std::pair<std::error_code, pool::grant>> pool::async_acquire(
@@ -129,9 +139,17 @@ void pool::serve_waiters() {
 
 void pool::add(const std::shared_ptr<connection>& c) {
   c->begin_exchange();
+  auto& host = hosts_[c->key()];
+  if (host.opening > 0) --host.opening;
   if (c->capacity() > 1) {
-    hosts_[c->key()].shared.push_back(c);
+    host.shared.push_back(c);
     serve_waiters();  // others for the same origin may share it now
+  } else {
+    host.one_at_a_time = true;
+    if (host.may_multiplex) {
+      host.may_multiplex = false;  // it speaks HTTP/1.1: those waiting for it open their own
+      serve_waiters();
+    }
   }
 }
 
@@ -162,7 +180,9 @@ void pool::release(std::shared_ptr<connection> c, bool reusable) {
 }
 
 void pool::release_slot(const std::string& key) {
-  forget(hosts_[key]);
+  auto& host = hosts_[key];
+  if (host.opening > 0) --host.opening;
+  forget(host);
   serve_waiters();
 }
 

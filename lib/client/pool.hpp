@@ -2,7 +2,9 @@
 // The connection pool: per origin key ("https://host:port", or with a proxy suffix) the idle
 // connections and the count of open ones; a per-host and a global limit; fetches that find no
 // room wait in one FIFO queue and are served in order as connections are released or closed
-// (a waiter whose origin is still at its limit does not block those behind it).
+// (a waiter whose origin is still at its limit does not block those behind it). An origin that
+// may multiplex gets one connection opened at a time until it is known to carry one exchange
+// at a time.
 //
 // A connection carries as many exchanges at once as its protocol allows (connection::capacity):
 // one for HTTP/1.1, whose connection leaves the pool while in use; several for a multiplexed
@@ -57,6 +59,11 @@ class pool {
                                                                    errc timeout_code,
                                                                    bool always_check);
 
+  /// The origin `key` may answer with a multiplexed protocol (HTTP/2 through ALPN, or by
+  /// prior knowledge): while a connection to it is being opened, fetches wait for it rather
+  /// than open more (RFC 9113 9.1, one connection per origin; curl does the same), until a
+  /// connection to it turns out to carry one exchange at a time.
+  void expect_multiplexing(const std::string& key);
   /// Counts a new connection, opened in a slot, as carrying its first exchange; one with room
   /// for more (capacity() > 1) is offered to other fetches from now on.
   void add(const std::shared_ptr<connection>& c);
@@ -81,6 +88,9 @@ class pool {
     std::vector<std::shared_ptr<connection>> idle;    // one-at-a-time, most recently used last
     std::vector<std::shared_ptr<connection>> shared;  // multiplexed, in use or idle
     std::size_t open = 0;
+    std::size_t opening = 0;     // slots granted whose connection is not added yet
+    bool may_multiplex = false;  // expect_multiplexing(), until a connection says HTTP/1.1
+    bool one_at_a_time = false;  // a connection to it carried one exchange at a time
   };
   struct waiter {
     const std::string* key;

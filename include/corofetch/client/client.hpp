@@ -35,11 +35,13 @@ struct pool_stats {
   std::uint64_t closed_while_idle = 0;  ///< idle connections the server closed (or sent on)
 };
 
-/// An HTTP/1.1 client (RFC 9110, RFC 9112) driven by coroutines on one executor: names resolved
-/// through a dns::resolver and its cache, Happy Eyeballs connects (RFC 8305), TLS with
-/// verification on by default, a keep-alive connection pool per origin with per-host and global
-/// limits and FIFO waiters, redirects, gzip/deflate decoding, forward proxies, and a bound on
-/// every wait, each with its own error code.
+/// An HTTP client (RFC 9110; HTTP/1.1, RFC 9112, and HTTP/2, RFC 9113) driven by coroutines on
+/// one executor: names resolved through a dns::resolver and its cache, Happy Eyeballs connects
+/// (RFC 8305), TLS with verification on by default and ALPN choosing HTTP/2 where the server
+/// agrees (client_options::http_version), a connection pool per origin with per-host and global
+/// limits and FIFO waiters (an HTTP/2 connection carries many requests at once; a request the
+/// server did not process after its GOAWAY goes again on a new one), redirects, gzip/deflate
+/// decoding, forward proxies, and a bound on every wait, each with its own error code.
 ///
 /// Threading: like dns::resolver, the executor must be single-threaded (an io_context run by
 /// one thread) and every member used from that thread. Destroy the client after its fetches

@@ -71,6 +71,19 @@ struct resolve_override {
 [[nodiscard]] result<std::vector<asio::ip::tcp::endpoint>> override_endpoints(
     std::span<const resolve_override> overrides, std::string_view host, std::uint16_t port);
 
+/// Which HTTP version the client's connections speak (curl's --http1.1, --http2,
+/// --http2-prior-knowledge).
+enum class http_version_choice : std::uint8_t {
+  /// HTTPS offers "h2" and "http/1.1" through ALPN (RFC 7301) and speaks what the server
+  /// picks; plain http speaks HTTP/1.1. The default, as curl's and every browser's.
+  negotiate,
+  /// HTTP/1.1 only (ALPN offers "http/1.1").
+  http1_1,
+  /// HTTP/2 from the first byte (RFC 9113 3.3): h2c on plain http, and on HTTPS whatever ALPN
+  /// says. Not through a forward proxy for http URLs (those stay HTTP/1.1).
+  http2_prior_knowledge,
+};
+
 /// What a client is built with.
 struct client_options {
   pool_options pool;
@@ -87,6 +100,11 @@ struct client_options {
   std::string user_agent = http::default_user_agent();
   /// Send "Accept: */*" unless a request sets Accept.
   bool send_accept = true;
+  /// HTTP/1.1, HTTP/2 or whichever the server picks. tls.alpn, when set, is offered instead.
+  http_version_choice http_version = http_version_choice::negotiate;
+  /// The most requests one HTTP/2 connection carries at once, below the server's
+  /// SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 6.5.2); 100 as curl and most servers.
+  std::size_t http2_max_streams = 100;
   /// The timeouts a fetch uses unless its fetch_options give others.
   client::timeouts timeouts;
   /// Cookies (RFC 6265, client/cookie_jar.hpp): each request gets the jar's Cookie field unless

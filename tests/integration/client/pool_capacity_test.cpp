@@ -4,12 +4,14 @@
 // loopback sockets.
 
 #include "client/connection.hpp"
+#include "client/http1_exchange.hpp"
 #include "client/pool.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <asio/io_context.hpp>
 
@@ -22,7 +24,7 @@ namespace {
 // An exchange that carries up to three at once and never runs (the pool only asks capacity).
 class multiplexed final : public detail::exchange {
  public:
-  explicit multiplexed(corofetch::net::stream& /*unused*/) {}
+  explicit multiplexed(corofetch::net::stream s) : stream_(std::move(s)) {}
   [[nodiscard]] std::string_view protocol() const noexcept override { return "test-mux"; }
   [[nodiscard]] std::size_t capacity() const noexcept override { return 3; }
   asio::awaitable<detail::exchange_outcome> async_exchange(const detail::exchange_request&,
@@ -30,10 +32,18 @@ class multiplexed final : public detail::exchange {
     co_return detail::exchange_outcome{std::make_error_code(std::errc::not_supported)};
   }
   [[nodiscard]] bool broken_while_idle() noexcept override { return false; }
+  [[nodiscard]] bool is_open() const noexcept override { return stream_.is_open(); }
+  void close() noexcept override { stream_.close(); }
+
+ private:
+  corofetch::net::stream stream_;
 };
 
-std::unique_ptr<detail::exchange> make_multiplexed(corofetch::net::stream& s) {
-  return std::make_unique<multiplexed>(s);
+std::shared_ptr<detail::connection> multiplexed_connection(const std::string& key,
+                                                           tcp::socket socket) {
+  return std::make_shared<detail::connection>(
+      key, std::make_unique<multiplexed>(corofetch::net::stream(std::move(socket))),
+      tcp::endpoint());
 }
 
 // A connected loopback socket (the accepted end is kept open by `peer`).
@@ -67,8 +77,7 @@ TEST_CASE("a multiplexed connection is shared up to its capacity and stays in th
   auto slot = p.try_acquire(key, false);
   REQUIRE(slot.has_value());
   REQUIRE(slot->conn == nullptr);  // a slot in which to open the connection
-  auto c = std::make_shared<detail::connection>(
-      key, corofetch::net::stream(std::move(sockets.client)), &make_multiplexed);
+  auto c = multiplexed_connection(key, std::move(sockets.client));
   p.add(c);
   CHECK(c->active() == 1);
 
@@ -109,8 +118,7 @@ TEST_CASE("a multiplexed connection that failed drains: no new exchanges, closed
   const std::string key = "https://b.test:443";
   socket_pair sockets(io);
   REQUIRE(p.try_acquire(key, false).has_value());
-  auto c = std::make_shared<detail::connection>(
-      key, corofetch::net::stream(std::move(sockets.client)), &make_multiplexed);
+  auto c = multiplexed_connection(key, std::move(sockets.client));
   p.add(c);
   REQUIRE(p.try_acquire(key, false)->conn == c);
 
@@ -132,8 +140,10 @@ TEST_CASE("an HTTP/1.1 connection carries one exchange at a time", "[integration
   const std::string key = "http://c.test:80";
   socket_pair sockets(io);
   REQUIRE(p.try_acquire(key, false).has_value());
-  auto c =
-      std::make_shared<detail::connection>(key, corofetch::net::stream(std::move(sockets.client)));
+  auto c = std::make_shared<detail::connection>(
+      key,
+      std::make_unique<detail::http1_exchange>(corofetch::net::stream(std::move(sockets.client))),
+      tcp::endpoint());
   CHECK(c->exchange().protocol() == "http/1.1");
   CHECK(c->capacity() == 1);
   p.add(c);

@@ -1,6 +1,7 @@
 """A scripted HTTP/2 server (h2c, prior knowledge) for corofetch's fault tests, over Debian's
 python3-h2: listens on 127.0.0.1, an ephemeral port printed as "PORT n", serves one connection
-as its scenario says, and exits when that connection ends or after --lifetime seconds.
+as its scenario says, and exits when that connection ends or after --lifetime seconds. With
+--connections N it then serves N-1 more, one after the other, as "normal".
 
 Requests to /size/N get N bytes (a pattern); others get their path as the body. Scenarios:
   normal        answers everything
@@ -207,6 +208,8 @@ def main():
     parser.add_argument("--answer", type=int, default=3)
     parser.add_argument("--header-bytes", type=int, default=100000)
     parser.add_argument("--lifetime", type=float, default=30.0)
+    parser.add_argument("--connections", type=int, default=1,
+                        help="connections served one after the other (the scenario on the first)")
     args = parser.parse_args()
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -214,18 +217,21 @@ def main():
     listener.listen(4)
     print("PORT", listener.getsockname()[1], flush=True)
     deadline = time.monotonic() + args.lifetime
-    listener.settimeout(max(0.1, deadline - time.monotonic()))
-    try:
-        sock, _ = listener.accept()
-    except socket.timeout:
-        return
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        Peer(sock, args).run(deadline)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    finally:
-        sock.close()
+    for n in range(args.connections):
+        listener.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            sock, _ = listener.accept()
+        except socket.timeout:
+            return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if n > 0:
+            args.scenario = "normal"  # the scenario is the first connection's; later ones answer
+        try:
+            Peer(sock, args).run(deadline)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            sock.close()
 
 
 if __name__ == "__main__":
