@@ -68,6 +68,20 @@ void add_network_options(CLI::App& app, network_options& out, unsigned which) {
         "-A,--user-agent", [&out](const std::string& v) { out.user_agent = v; },
         "User-Agent to send ('' sends none)");
   }
+  if ((which & opt_http_version) != 0) {
+    using client::http_version_choice;
+    auto* h11 = app.add_flag_callback(
+        "--http1.1", [&out] { out.http_version = http_version_choice::http1_1; }, "HTTP/1.1 only");
+    auto* h2 = app.add_flag_callback(
+        "--http2", [&out] { out.http_version = http_version_choice::negotiate; },
+        "HTTP/2 where TLS agrees on it through ALPN, else HTTP/1.1 (the default)");
+    auto* prior = app.add_flag_callback(
+        "--http2-prior-knowledge",
+        [&out] { out.http_version = http_version_choice::http2_prior_knowledge; },
+        "HTTP/2 from the first byte, h2c on http:// (RFC 9113 3.3)");
+    h11->excludes(h2)->excludes(prior);
+    h2->excludes(prior);
+  }
 }
 
 std::optional<double> parse_seconds(const std::string& text, std::string* problem) {
@@ -215,6 +229,7 @@ std::optional<std::string> apply_network_options(const network_options& in,
   if (headers.drop_user_agent) options.user_agent.clear();
   if (headers.drop_accept) options.send_accept = false;
   if (auto problem = check_addresses(in)) return problem;
+  options.http_version = in.http_version;
   options.tls.ca_file = in.cacert;
   options.tls.insecure_skip_verify = in.insecure;
   if (!in.proxy.empty()) options.proxy = proxy_url(in.proxy);

@@ -25,6 +25,8 @@ struct network_options {
   double connect_timeout = 0;             ///< --connect-timeout SECONDS; 0: not given
   std::vector<std::string> headers;       ///< -H 'Name: value' (repeatable)
   std::optional<std::string> user_agent;  ///< -A
+  /// --http1.1, --http2 (ALPN, the default), --http2-prior-knowledge
+  client::http_version_choice http_version = client::http_version_choice::negotiate;
 };
 
 /// Which of the network options a tool takes: a tool offers only those it honours, and each
@@ -39,7 +41,8 @@ enum network_option : unsigned {
   opt_connect_timeout = 1U << 6U,
   opt_header = 1U << 7U,
   opt_user_agent = 1U << 8U,
-  all_network_options = (1U << 9U) - 1,
+  opt_http_version = 1U << 9U,
+  all_network_options = (1U << 10U) - 1,
 };
 
 /// Adds the options named in `which` to `app`, bound to `out`. Repeatable options take one

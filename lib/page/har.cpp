@@ -209,15 +209,18 @@ void request(json_writer& w, const exchange& e) {
   w.open('{');
   w.field("method", e.method);
   w.field("url", e.url);
-  w.field("httpVersion", "HTTP/1.1");
+  const bool http2 = e.version.major_version == 2;
+  w.field("httpVersion", http2 ? "HTTP/2.0" : "HTTP/1.1");
   w.key("cookies");
   name_values(w, cookies);
   w.key("headers");
   name_values(w, fields);
   w.key("queryString");
   query_string(w, e.url);
+  // HTTP/2 sends the head HPACK-compressed: its size on the wire is not known here (-1, as
+  // the HAR spec says for a size not available).
   w.field("headersSize",
-          e.request_head.empty() ? -1LL : static_cast<long long>(e.request_head.size()));
+          e.request_head.empty() || http2 ? -1LL : static_cast<long long>(e.request_head.size()));
   w.field("bodySize", 0LL);
   w.close('}');
 }
@@ -269,7 +272,7 @@ std::string version_text(const exchange& e) {
 }
 
 long long response_head_size(const exchange& e) {
-  if (e.status == 0) return -1;
+  if (e.status == 0 || e.version.major_version == 2) return -1;  // HPACK: see request()
   // "HTTP/1.1 200 OK\r\n", each field line, and the blank line.
   std::size_t n = version_text(e).size() + 1 + 3 + 1 + e.reason.size() + 2 + 2;
   for (const auto f : e.fields) n += f.name.size() + 2 + f.value.size() + 2;

@@ -180,7 +180,8 @@ struct load_state {
   struct host {
     std::deque<std::size_t> waiting;  // requisites in the order found
     std::size_t running = 0;
-    bool ready = false;  // in the heap
+    bool ready = false;        // in the heap
+    bool multiplexed = false;  // it answered over HTTP/2: no per-host bound (only the total)
   };
   using entry = std::pair<std::size_t, std::size_t>;  // (oldest waiting requisite, host)
 
@@ -216,7 +217,7 @@ struct load_state {
 
   void make_ready(std::size_t h) {
     host& x = hosts[h];
-    if (x.ready || x.waiting.empty() || x.running >= per_host) return;
+    if (x.ready || x.waiting.empty() || (!x.multiplexed && x.running >= per_host)) return;
     x.ready = true;
     ready.emplace(x.waiting.front(), h);
   }
@@ -242,6 +243,16 @@ struct load_state {
     limit = std::max<std::size_t>(1, running - 1);
     lowered_limit = limit;
     hosts[host_of[i]].waiting.push_front(i);
+  }
+
+  // The per-host bound is a browser's for HTTP/1.1 connections; over HTTP/2 one connection
+  // carries every request to the host at once, within the server's stream limit (which the
+  // client's pool keeps).
+  void saw_version(std::size_t h, http::version v) {
+    if (v.major_version < 2 || hosts[h].multiplexed) return;
+    hosts[h].multiplexed = true;
+    make_ready(h);
+    changed.cancel();
   }
 
   void release(std::size_t i) {
@@ -370,6 +381,7 @@ asio::awaitable<void> fetch_requisite(std::shared_ptr<load_state> s, std::size_t
     co_return;
   }
   record(s->items[i], response, ec, s->load_start, started, keep, heads);
+  if (!ec) s->saw_version(s->host_of[i], response.version);
   if (!s->stopping) read_requisite(*s, i, options);
   if (options.on_resource) options.on_resource(s->items[i]);
 }
@@ -515,6 +527,11 @@ asio::awaitable<result<page_result>> loader::async_load(std::string url) {
   s->seen.insert(std::string(base->href_without_fragment()));
   s->seen.insert(std::string(req->url.href_without_fragment()));
   enqueue(*s, found, resource::no_parent, 1, *base, options_);
+  if (!page.document.exchanges.empty()) {
+    // The document's own host, when it came over HTTP/2.
+    const auto h = s->host_ids.find(host_key(*base));
+    if (h != s->host_ids.end()) s->saw_version(h->second, page.document.exchanges.back().version);
+  }
   page.content_loaded = clock_type::now() - load_start;
 
   const bool aborted = co_await dispatch(s, client_, options_);

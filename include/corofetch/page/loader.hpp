@@ -147,7 +147,9 @@ struct page_result {
 /// How a page is loaded.
 struct load_options {
   std::size_t concurrency = 32;  ///< requisite fetches running at once, all hosts together
-  std::size_t per_host = 6;      ///< requisite fetches running at once to one host (as browsers)
+  /// Requisite fetches running at once to one host over HTTP/1.1 (as browsers); a host that
+  /// answers over HTTP/2 gets every fetch at once, within `concurrency` and its stream limit.
+  std::size_t per_host = 6;
   page::requisites requisites = page::requisites::images;
   /// Only requisites on the document's host (after redirects), as wget -p does by default;
   /// browsers fetch from any host.

@@ -139,3 +139,57 @@ TEST_CASE("cf-page over HTTPS, and its exit status when images or the page fail"
   CHECK(usage.exit_code == 2);
   CHECK(usage.err.find("--concurrency") != std::string::npos);
 }
+
+TEST_CASE("cf-page over HTTP/2: one connection carries the page and every image; --http1.1 not",
+          "[system]") {
+  if (!nginx_server::available()) FAIL("nginx is not installed (Debian package nginx-light)");
+  const auto& pki = corofetch::test::shared_pki();
+  nginx_server::options o{pki.server().cert, pki.server().key, true};
+  o.http2 = true;
+  nginx_server nginx(site_root, o);
+  const fs::path dir = fresh_dir();
+  const fs::path har = dir / "h2.har";
+  auto h2 = run_process({example_tool("cf-page"), "--json", "--cacert", pki.ca_file().string(),
+                         "--har", har.string(), nginx.https_url() + "/"});
+  INFO(h2.err);
+  REQUIRE(h2.exit_code == 0);
+  const json page = json::parse(h2.out);
+  CHECK(page["failed"] == 0);
+  CHECK(page["connections"] == 1);
+  for (const auto& image : page["images"]) {
+    const std::string u = image["url"];
+    const std::string path = u.substr(u.find('/', 8));
+    INFO(path);
+    CHECK(image["status"] == 200);
+    CHECK(image["bytes"] == fs::file_size(site_root / path.substr(1)));
+  }
+  const json log = json::parse(read_file(har))["log"];
+  REQUIRE(log["entries"].size() == site_images().size() + 1);
+  const auto connection = log["entries"][0]["connection"];
+  for (const auto& e : log["entries"]) {
+    CHECK(e["request"]["httpVersion"] == "HTTP/2.0");
+    CHECK(e["response"]["httpVersion"] == "HTTP/2.0");
+    CHECK(e["response"]["headersSize"] == -1);  // HPACK: not known
+    CHECK(e["connection"] == connection);
+  }
+
+  auto h1 = run_process({example_tool("cf-page"), "--json", "--http1.1", "--cacert",
+                         pki.ca_file().string(), nginx.https_url() + "/"});
+  INFO(h1.err);
+  REQUIRE(h1.exit_code == 0);
+  CHECK(json::parse(h1.out)["connections"].get<int>() > 1);
+
+  // cf-fetch takes the same flags; -w '%{http_version}' says which one ran.
+  const std::string ca = pki.ca_file().string();
+  const std::string one = nginx.https_url() + "/index.html";
+  auto f2 = run_process({example_tool("cf-fetch"), "-sS", "--cacert", ca, "-o", "/dev/null", "-w",
+                         "%{http_version}", one});
+  CHECK(f2.out == "2");
+  auto f1 = run_process({example_tool("cf-fetch"), "-sS", "--http1.1", "--cacert", ca, "-o",
+                         "/dev/null", "-w", "%{http_version}", one});
+  CHECK(f1.out == "1.1");
+  auto h2c = run_process({example_tool("cf-fetch"), "-sS", "--http2-prior-knowledge", "-o",
+                          "/dev/null", "-w", "%{http_version}", nginx.http_url() + "/index.html"});
+  CHECK(h2c.out == "2");
+  fs::remove_all(dir);
+}

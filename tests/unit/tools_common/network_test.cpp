@@ -218,3 +218,21 @@ TEST_CASE("a tool offers only the network options it honours", "[unit]") {
   CHECK(parse({"-H", "X: 1"}, in, tool::opt_resolve).find("-H") != std::string::npos);
   CHECK(parse({"--resolve", "a:1:127.0.0.1"}, in, tool::opt_resolve).empty());
 }
+
+TEST_CASE("flags --http1.1, --http2 and --http2-prior-knowledge choose the HTTP version",
+          "[unit]") {
+  using choice = client::http_version_choice;
+  CHECK(apply({"https://a.test/"}).options.http_version == choice::negotiate);
+  CHECK(apply({"--http1.1", "https://a.test/"}).options.http_version == choice::http1_1);
+  CHECK(apply({"--http2", "https://a.test/"}).options.http_version == choice::negotiate);
+  CHECK(apply({"--http2-prior-knowledge", "http://a.test/"}).options.http_version ==
+        choice::http2_prior_knowledge);
+  // Two choices at once are bad usage, named.
+  tool::network_options in;
+  const std::string both = parse({"--http1.1", "--http2-prior-knowledge", "http://a.test/"}, in);
+  CHECK(both.find("--http1.1") != std::string::npos);
+  // A tool without HTTP/2 (cf-load) does not offer them.
+  const std::string absent =
+      parse({"--http2", "http://a.test/"}, in, tool::all_network_options & ~tool::opt_http_version);
+  CHECK(absent.find("--http2") != std::string::npos);
+}
