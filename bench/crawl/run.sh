@@ -65,7 +65,7 @@ crawl() {
   rm -rf "$out"
   mkdir -p "$out"
   case $tool in
-    cf-crawl) set -- "$cfcrawl" --no-robots --delay 0 --per-host "$conc" --concurrency "$conc" \
+    cf-crawl) set -- "$cfcrawl" --allow-private loopback --no-robots --delay 0 --per-host "$conc" --concurrency "$conc" \
                 --json --jsonl "$out/pages.jsonl" "$seed" ;;
     scrapy) set -- scrapy runspider "$here/scrapy_spider.py" -a start="$seed" \
               -a count_file="$out/count" -s CONCURRENT_REQUESTS="$conc" \
@@ -126,7 +126,7 @@ done
 : > "$dir/delayed.s"
 r=0
 while [ "$r" -lt "$rounds" ]; do
-  taskset -c 1 "$cfcrawl" --no-robots --delay 0 --per-host 2 --concurrency 256 --scope domain \
+  taskset -c 1 "$cfcrawl" --allow-private loopback --no-robots --delay 0 --per-host 2 --concurrency 256 --scope domain \
     --json "$@" > "$dir/delayed.json" 2> "$dir/delayed.err" || true
   python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["fetched"], j["seconds"])' \
     "$dir/delayed.json" > "$dir/delayed.one"
@@ -148,5 +148,5 @@ if [ -x "$seen_test" ]; then
 else
   echo "seen-set: $seen_test not built (ninja unit_crawl_tests) - skipped"
 fi
-taskset -c 1 "$cfcrawl" --no-robots --delay 0 --per-host "$conc" --concurrency "$conc" --json "$seed" > "$dir/rss.json" || true
+taskset -c 1 "$cfcrawl" --allow-private loopback --no-robots --delay 0 --per-host "$conc" --concurrency "$conc" --json "$seed" > "$dir/rss.json" || true
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print("cf-crawl: peak RSS %d KiB after %d pages (%d URLs seen): %.0f bytes per page, all of the process" % (j["max_rss_kib"], j["fetched"], j["seen"], j["max_rss_kib"] * 1024 / max(1, j["fetched"])))' "$dir/rss.json"

@@ -897,7 +897,9 @@ void add_options(CLI::App& app, cli& c) {
   app.add_flag("--reset", c.reset, "Remove the --redis job's keys, print how many, and exit")
       ->needs(redis_url)
       ->excludes(status);
-  // -A's product token also picks the robots.txt group.
+  // -A's product token also picks the robots.txt group. A crawler follows URLs strangers
+  // wrote: the private-address guard is on unless --allow-private says otherwise.
+  c.net.refuse_private = true;
   tool::add_network_options(app, c.net, network_flags);
   app.add_flag("--json", c.json,
                "No line per URL; one JSON document on stdout at the end: the summary (and the "

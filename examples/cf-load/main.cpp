@@ -290,8 +290,9 @@ struct cli {
 
 // The network options cf-load honours (no proxy: it drives its own HTTP/1.1 connections).
 // No proxy and no HTTP/2 yet: the load generator speaks HTTP/1.1 on its own connections.
-constexpr unsigned network_flags =
-    tool::all_network_options & ~tool::opt_proxy & ~tool::opt_http_version;
+// No guard either: a load test is aimed at a server of one's own, often on the local network.
+constexpr unsigned network_flags = tool::all_network_options & ~tool::opt_proxy &
+                                   ~tool::opt_http_version & ~tool::opt_address_guard;
 
 // -H, -X and --body over every target (one URL, or the file's).
 int build_targets(const cli& c, const tool::header_settings& headers,

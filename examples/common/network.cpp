@@ -68,6 +68,17 @@ void add_network_options(CLI::App& app, network_options& out, unsigned which) {
         "-A,--user-agent", [&out](const std::string& v) { out.user_agent = v; },
         "User-Agent to send ('' sends none)");
   }
+  if ((which & opt_address_guard) != 0) {
+    app.add_flag_callback(
+        "--refuse-private", [&out] { out.refuse_private = true; },
+        "Refuse to connect to private and local addresses (loopback, RFC 1918, link-local, ...), "
+        "checked after DNS");
+    app.add_option("--allow-private", out.allow_private,
+                   "Address classes to connect to anyway, comma-separated (loopback, private, "
+                   "link-local, ...), or 'all' to turn the check off")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+  }
   if ((which & opt_http_version) != 0) {
     using client::http_version_choice;
     auto* h11 = app.add_flag_callback(
@@ -221,6 +232,18 @@ std::optional<std::string> check_addresses(const network_options& in) {
   return std::nullopt;
 }
 
+std::optional<net::address_class> parse_address_class(std::string_view name) {
+  using net::address_class;
+  for (const address_class c :
+       {address_class::unspecified, address_class::loopback, address_class::private_use,
+        address_class::carrier_grade_nat, address_class::link_local, address_class::multicast,
+        address_class::broadcast, address_class::documentation, address_class::benchmarking,
+        address_class::reserved}) {
+    if (net::to_string(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> apply_network_options(const network_options& in,
                                                  const header_settings& headers,
                                                  client::client_options& options,
@@ -230,6 +253,20 @@ std::optional<std::string> apply_network_options(const network_options& in,
   if (headers.drop_accept) options.send_accept = false;
   if (auto problem = check_addresses(in)) return problem;
   options.http_version = in.http_version;
+  options.public_addresses_only = in.refuse_private;
+  for (const std::string& name : in.allow_private) {
+    if (name == "all") {
+      options.public_addresses_only = false;
+      continue;
+    }
+    auto c = parse_address_class(name);
+    if (!c) {
+      return "--allow-private: '" + name +
+             "' is not an address class (loopback, private, carrier-grade-nat, link-local, "
+             "multicast, broadcast, documentation, benchmarking, reserved, unspecified, all)";
+    }
+    options.allowed_address_classes.push_back(*c);
+  }
   options.tls.ca_file = in.cacert;
   options.tls.insecure_skip_verify = in.insecure;
   if (!in.proxy.empty()) options.proxy = proxy_url(in.proxy);

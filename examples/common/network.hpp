@@ -10,6 +10,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace corofetch::tool {
@@ -25,6 +26,12 @@ struct network_options {
   double connect_timeout = 0;             ///< --connect-timeout SECONDS; 0: not given
   std::vector<std::string> headers;       ///< -H 'Name: value' (repeatable)
   std::optional<std::string> user_agent;  ///< -A
+  /// The private-address guard (client_options::public_addresses_only): --refuse-private
+  /// turns it on (cf-crawl has it on from the start), --allow-private all turns it off.
+  bool refuse_private = false;
+  /// --allow-private CLASS[,CLASS...]: classes the guard lets through ("loopback", "private",
+  /// "link-local", ... as net::to_string names them).
+  std::vector<std::string> allow_private;
   /// --http1.1, --http2 (ALPN, the default), --http2-prior-knowledge
   client::http_version_choice http_version = client::http_version_choice::negotiate;
 };
@@ -42,7 +49,8 @@ enum network_option : unsigned {
   opt_header = 1U << 7U,
   opt_user_agent = 1U << 8U,
   opt_http_version = 1U << 9U,
-  all_network_options = (1U << 10U) - 1,
+  opt_address_guard = 1U << 10U,
+  all_network_options = (1U << 11U) - 1,
 };
 
 /// Adds the options named in `which` to `app`, bound to `out`. Repeatable options take one
@@ -80,6 +88,10 @@ struct header_settings {
                                                                const header_settings& headers,
                                                                client::client_options& options,
                                                                client::fetch_options& fetch);
+
+/// An address class by the name net::to_string gives it ("loopback", "private", ...); the
+/// public class is not one the guard refuses, so it is not accepted here.
+[[nodiscard]] std::optional<net::address_class> parse_address_class(std::string_view name);
 
 /// The -x value as a URL: as curl, HOST:PORT without a scheme means http://HOST:PORT.
 [[nodiscard]] std::string proxy_url(const std::string& value);

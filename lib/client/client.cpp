@@ -239,6 +239,12 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     detail = fmt::format("resolving {}: {}", host, rec.message());
     co_return result_type{rec, nullptr};
   }
+  if (options_.public_addresses_only && !proxy_) {
+    if (auto refused = guard(endpoints); !refused.empty()) {
+      detail = fmt::format("{}: {}", host, refused);
+      co_return result_type{errc::address_refused, nullptr};
+    }
+  }
 
   if (options.on_connection) {
     connection_event event;
@@ -313,6 +319,26 @@ asio::awaitable<std::pair<std::error_code, std::shared_ptr<detail::connection>>>
     options.on_connection(event);
   }
   co_return result_type{std::error_code{}, std::move(made)};
+}
+
+// The private-address guard: leaves out the addresses that are not public (unless their class
+// is allowed). Returns why, when none is left.
+std::string client::impl::guard(std::vector<tcp::endpoint>& endpoints) const {
+  std::string refused;
+  const auto& allowed = options_.allowed_address_classes;
+  std::erase_if(endpoints, [&](const tcp::endpoint& e) {
+    const net::ip_address a = net::from_asio(e.address());
+    if (!net::is_private_or_local(a)) return false;
+    const net::address_class c = net::classify(a);
+    if (std::find(allowed.begin(), allowed.end(), c) != allowed.end()) return false;
+    if (refused.empty()) {
+      refused = fmt::format("refusing {} ({}): not a public address", e.address().to_string(),
+                            net::to_string(c));
+    }
+    return true;
+  });
+  if (!endpoints.empty()) refused.clear();
+  return refused;
 }
 
 // Whether a connection for `req` may speak HTTP/2: HTTPS unless HTTP/1.1 was asked for, plain

@@ -43,6 +43,7 @@ class client::impl {
   asio::awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve(
       net::stream& s, const std::string& host, std::uint16_t port);
   [[nodiscard]] bool may_multiplex(const request& req) const noexcept;
+  std::string guard(std::vector<asio::ip::tcp::endpoint>& endpoints) const;
   asio::awaitable<result<std::unique_ptr<detail::exchange>>> speak(
       net::stream s, const request& req, const fetch_options& options,
       detail::clock::time_point total_deadline);

@@ -42,6 +42,8 @@ const char* describe(int code) noexcept {
       return "the body sink failed";
     case errc::client_closed:
       return "the client was closed";
+    case errc::address_refused:
+      return "refused to connect to a private or local address";
   }
   return "unknown client error";
 }

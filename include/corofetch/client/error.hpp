@@ -26,6 +26,8 @@ enum class errc {
   invalid_proxy,          ///< the proxy URL is not an http:// URL with a host
   sink_failed,            ///< the body sink refused a chunk (disk full, callback error)
   client_closed,          ///< the client was shut down while the fetch waited for a connection
+  address_refused,        ///< every address of the host is private or local, and the
+                          ///< private-address guard is on (client_options::public_addresses_only)
 };
 
 /// The "corofetch.client" category.

@@ -2,6 +2,7 @@
 
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/http/serializer.hpp>
+#include <corofetch/net/classify.hpp>
 #include <corofetch/net/stream.hpp>
 #include <corofetch/net/tls.hpp>
 #include <corofetch/result.hpp>
@@ -102,6 +103,15 @@ struct client_options {
   bool send_accept = true;
   /// HTTP/1.1, HTTP/2 or whichever the server picks. tls.alpn, when set, is offered instead.
   http_version_choice http_version = http_version_choice::negotiate;
+  /// The private-address guard, for a crawler fed untrusted URLs: every address a connection
+  /// would go to, after DNS and resolve_overrides, is checked just before connecting, and one
+  /// that is not public (net::is_private_or_local: loopback, private, link-local such as
+  /// 169.254.169.254, carrier-grade NAT, multicast, ...) is left out unless its class is in
+  /// allowed_address_classes; a host with no address left fails with errc::address_refused.
+  /// The addresses checked are the ones connected to, so DNS rebinding cannot pass it. Not
+  /// applied through a forward proxy (the proxy connects). Off by default; cf-crawl turns it on.
+  bool public_addresses_only = false;
+  std::vector<net::address_class> allowed_address_classes;
   /// The most requests one HTTP/2 connection carries at once, below the server's
   /// SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 6.5.2); 100 as curl and most servers.
   std::size_t http2_max_streams = 100;

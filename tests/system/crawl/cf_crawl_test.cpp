@@ -91,7 +91,8 @@ std::set<std::string> without_robots(std::set<std::string> paths) {
 std::vector<std::string> crawl_args(const crawl_server& server, const std::string& host,
                                     std::vector<std::string> more) {
   std::vector<std::string> args{example_tool("cf-crawl"), "-q",      "--resolve",
-                                server.resolve(host),     "--delay", "0"};
+                                server.resolve(host),     "--delay", "0",
+                                "--allow-private",        "loopback"};
   const auto given = [&](const char* flag) {
     return std::find(more.begin(), more.end(), flag) != more.end();
   };
@@ -297,12 +298,30 @@ TEST_CASE("cf-crawl: exit codes, one line on stderr for bad usage", "[system]") 
     const fs::path jsonl = dir.path / "out.jsonl";
     // Port 1 on loopback: nothing listens, the connection is refused.
     const auto run = run_process({example_tool("cf-crawl"), "-q", "--no-robots", "--retries", "0",
-                                  "--jsonl", jsonl.string(), "http://127.0.0.1:1/"});
+                                  "--allow-private", "loopback", "--jsonl", jsonl.string(),
+                                  "http://127.0.0.1:1/"});
     CHECK(run.exit_code == 1);
     const auto lines = read_jsonl(jsonl);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0]["status"].is_null());
-    CHECK_FALSE(lines[0]["error"].get<std::string>().empty());
+    CHECK(lines[0]["error"].get<std::string>().find("refused") != std::string::npos);
+  }
+  SECTION("1b: the private-address guard is on by default: loopback is refused, named") {
+    temp_dir dir;
+    const fs::path jsonl = dir.path / "out.jsonl";
+    const auto run = run_process({example_tool("cf-crawl"), "-q", "--no-robots", "--retries", "0",
+                                  "--jsonl", jsonl.string(), "http://127.0.0.1:1/"});
+    CHECK(run.exit_code == 1);
+    const auto lines = read_jsonl(jsonl);
+    REQUIRE(lines.size() == 1);
+    const std::string error = lines[0]["error"];
+    INFO(error);
+    CHECK(error.find("refusing 127.0.0.1 (loopback): not a public address") != std::string::npos);
+    // --allow-private takes class names only.
+    const auto bad = run_process(
+        {example_tool("cf-crawl"), "--allow-private", "intranet", "http://127.0.0.1:1/"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--allow-private") != std::string::npos);
   }
   SECTION("2: bad usage") {
     for (const std::vector<std::string>& args :

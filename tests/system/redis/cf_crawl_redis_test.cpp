@@ -70,7 +70,7 @@ std::vector<std::string> jsonl_paths(const fs::path& p) {
 }
 
 std::vector<std::string> tool(std::vector<std::string> args) {
-  args.insert(args.begin(), example_tool("cf-crawl"));
+  args.insert(args.begin(), {example_tool("cf-crawl"), "--allow-private", "loopback"});
   return args;
 }
 

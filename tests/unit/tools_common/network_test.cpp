@@ -236,3 +236,17 @@ TEST_CASE("flags --http1.1, --http2 and --http2-prior-knowledge choose the HTTP 
       parse({"--http2", "http://a.test/"}, in, tool::all_network_options & ~tool::opt_http_version);
   CHECK(absent.find("--http2") != std::string::npos);
 }
+
+TEST_CASE("flags --refuse-private and --allow-private set the private-address guard", "[unit]") {
+  using corofetch::net::address_class;
+  CHECK_FALSE(apply({"http://a.test/"}).options.public_addresses_only);
+  const auto on = apply({"--refuse-private", "--allow-private", "loopback,private", "http://a/"});
+  CHECK(on.options.public_addresses_only);
+  CHECK(on.options.allowed_address_classes ==
+        std::vector<address_class>{address_class::loopback, address_class::private_use});
+  CHECK_FALSE(apply({"--refuse-private", "--allow-private", "all", "http://a/"})
+                  .options.public_addresses_only);
+  const auto bad = apply({"--allow-private", "intranet", "http://a/"});
+  REQUIRE(bad.problem.has_value());
+  CHECK(bad.problem->find("'intranet' is not an address class") != std::string::npos);
+}
