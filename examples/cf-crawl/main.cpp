@@ -358,14 +358,18 @@ class warc_output {
                      {"http-header-user-agent", ua},
                      {"description", "cf-crawl " + fmt::format("{}", fmt::join(c.seeds, " "))}};
     std::string detail;
+    if (resume && std::filesystem::exists(path)) read_archived(path);
     auto opened = crawl::warc_writer::open(path, o, &detail);
     if (!opened) throw std::runtime_error(detail.empty() ? opened.error().message() : detail);
     writer_.emplace(std::move(*opened));
   }
 
-  // Archives the exchange of a URL that got a response; nothing for one that did not.
+  // Archives the exchange of a URL that got a response; nothing for one that did not, nor for
+  // one the run this one resumes archived already (it was in flight at a kill and is fetched
+  // again: the JSONL gets no second line for it either).
   void write(const crawl::crawl_page& p) {
     if (p.status() == 0 || p.request_head.empty()) return;
+    if (!archived_.empty() && archived_.contains(p.url)) return;
     const client::response& r = p.response;
     head_ = response_head(r);
     address_.clear();
@@ -391,7 +395,27 @@ class warc_output {
   }
 
  private:
+  // The URLs whose responses the file holds already. A file that cannot be read back (over
+  // the reader's 1 GiB, or damaged) is still appended to, with a warning.
+  void read_archived(const std::string& path) {
+    std::string detail;
+    auto records = crawl::read_warc_records(path, std::uint64_t{1} << 30, &detail);
+    if (!records) {
+      std::fprintf(stderr,
+                   "cf-crawl: warning: %s: not read back (%s): a URL fetched again after the "
+                   "resume may be archived twice\n",
+                   path.c_str(),
+                   detail.empty() ? records.error().message().c_str() : detail.c_str());
+      return;
+    }
+    for (const crawl::warc_record& r : *records) {
+      const auto uri = r.field("WARC-Target-URI");
+      if (r.field("WARC-Type") == "response" && uri) archived_.emplace(*uri);
+    }
+  }
+
   std::optional<crawl::warc_writer> writer_;
+  std::unordered_set<std::string> archived_;
   std::string head_;
   std::string address_;
 };

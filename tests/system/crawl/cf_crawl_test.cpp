@@ -496,9 +496,11 @@ TEST_CASE("cf-crawl: killed with SIGKILL, run again with --state, every URL once
   temp_dir dir;
   const fs::path jsonl = dir.path / "pages.jsonl";
   const fs::path state = dir.path / "crawl.state";
-  const auto args = crawl_args(server, "site.test",
-                               {"--per-host", "4", "--concurrency", "4", "--state", state.string(),
-                                "--jsonl", jsonl.string(), server.url("site.test", "/p/0.html")});
+  const fs::path warc = dir.path / "crawl.warc.gz";
+  const auto args =
+      crawl_args(server, "site.test",
+                 {"--per-host", "4", "--concurrency", "4", "--state", state.string(), "--jsonl",
+                  jsonl.string(), "--warc", warc.string(), server.url("site.test", "/p/0.html")});
   const std::set<std::string> expected = without_robots(site.expected_paths());
 
   const pid_t first = spawn_quiet(args);
@@ -531,6 +533,25 @@ TEST_CASE("cf-crawl: killed with SIGKILL, run again with --state, every URL once
   }
   CHECK(twice <= 4);
   CHECK(server.hits("site.test", "/robots.txt") == 2);
+
+  // The WARC too holds every page's response once: one fetched again after the kill is not
+  // archived a second time (nor robots.txt).
+  std::string detail;
+  const auto records = crawl::read_warc_records(warc, std::uint64_t{1} << 30, &detail);
+  REQUIRE(records.has_value());
+  std::map<std::string, int> responses;
+  for (const crawl::warc_record& r : *records) {
+    if (r.field("WARC-Type") != "response") continue;
+    const std::string uri(r.field("WARC-Target-URI").value_or(""));
+    ++responses[uri.substr(uri.find('/', uri.find("//") + 2))];
+  }
+  std::set<std::string> archived;
+  for (const auto& [path, n] : responses) {
+    INFO(path);
+    CHECK(n == 1);
+    if (path != "/robots.txt") archived.insert(path);
+  }
+  CHECK(archived == expected);
 }
 
 TEST_CASE("cf-crawl: --max-pages counts the runs of one --state together", "[system]") {
