@@ -235,7 +235,8 @@ TEST_CASE("clients sharing one resolver share its cache", "[integration]") {
   const std::string url = "http://shared.client.test:" + std::to_string(server.port()) + "/";
   const auto [bodies, dns_us] = run_coro([&] { return fetch_twice_shared(url, dns.endpoint()); });
   CHECK(bodies == "firstsecond");
-  CHECK(dns.query_count("shared.client.test") == 2);  // A and AAAA, once
+  // A and AAAA, once: the second client's lookup came from the shared cache. (Not timed:
+  // timings are no test assertions here, a cached lookup took over 1 ms under ASan at load.)
+  CHECK(dns.query_count("shared.client.test") == 2);
   CHECK(dns_us >= 0);
-  CHECK(dns_us < 1000);
 }
