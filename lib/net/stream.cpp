@@ -202,8 +202,9 @@ std::error_code handshake_failure(ssl_stream& tls, const std::error_code& ec, bo
 }  // namespace
 
 stream::stream() noexcept = default;
-// NOLINTNEXTLINE(performance-unnecessary-value-param): the tested public signature; a const
-// reference is the better one for the next header change.
+// The public signature takes the executor by value (as tested); a const reference is the
+// better one for the next header change.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 stream::stream(asio::any_io_executor executor)
     : impl_(std::make_shared<impl>(tcp::socket(executor))) {}
 stream::stream(tcp::socket socket) : impl_(std::make_shared<impl>(std::move(socket))) {}
