@@ -4,6 +4,7 @@
 #include <corofetch/http/syntax.hpp>
 #include <corofetch/url/url.hpp>
 
+#include <array>
 #include <cmath>
 #include <exception>
 #include <string>
@@ -232,13 +233,20 @@ std::optional<std::string> check_addresses(const network_options& in) {
   return std::nullopt;
 }
 
+namespace {
+
+// Every class the guard refuses (all but the public one), as --allow-private names them.
+constexpr std::array guarded_classes{
+    net::address_class::loopback,          net::address_class::private_use,
+    net::address_class::carrier_grade_nat, net::address_class::link_local,
+    net::address_class::multicast,         net::address_class::broadcast,
+    net::address_class::documentation,     net::address_class::benchmarking,
+    net::address_class::reserved,          net::address_class::unspecified};
+
+}  // namespace
+
 std::optional<net::address_class> parse_address_class(std::string_view name) {
-  using net::address_class;
-  for (const address_class c :
-       {address_class::unspecified, address_class::loopback, address_class::private_use,
-        address_class::carrier_grade_nat, address_class::link_local, address_class::multicast,
-        address_class::broadcast, address_class::documentation, address_class::benchmarking,
-        address_class::reserved}) {
+  for (const net::address_class c : guarded_classes) {
     if (net::to_string(c) == name) return c;
   }
   return std::nullopt;
@@ -261,9 +269,9 @@ std::optional<std::string> apply_network_options(const network_options& in,
     }
     auto c = parse_address_class(name);
     if (!c) {
-      return "--allow-private: '" + name +
-             "' is not an address class (loopback, private, carrier-grade-nat, link-local, "
-             "multicast, broadcast, documentation, benchmarking, reserved, unspecified, all)";
+      std::string message = "--allow-private: '" + name + "' is not an address class (";
+      for (const net::address_class k : guarded_classes) message.append(net::to_string(k)) += ", ";
+      return message.append("all)");
     }
     options.allowed_address_classes.push_back(*c);
   }

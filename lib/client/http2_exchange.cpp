@@ -1,4 +1,4 @@
-#include <corofetch/http/syntax.hpp>
+#include <corofetch/http/serializer.hpp>
 
 #include "client/http2_exchange.hpp"
 
@@ -103,12 +103,9 @@ http::request h2_message(const exchange_request& r) {
   http::request m(r.message.method(), std::string(r.message.target()));
   http::fields& f = m.fields();
   f = r.message.fields();
-  const http::serialize_options& so = r.serialize;
-  if (!so.user_agent.empty() && !f.contains("User-Agent")) f.add("User-Agent", so.user_agent);
-  if (so.accept_any && !f.contains("Accept")) f.add("Accept", "*/*");
-  if (so.accept_encoding && !f.contains("Accept-Encoding")) {
-    f.add("Accept-Encoding", "gzip, deflate");
-  }
+  http::for_each_default_field(
+      r.message.fields(), r.serialize,
+      [&f](std::string_view name, std::string_view value) { f.add(name, value); });
   m.set_body(r.message.body());
   return m;
 }

@@ -68,14 +68,27 @@ std::optional<pool::grant> pool::take(const std::string& key, host_state& host, 
     c->close();
     forget(host);
   }
-  // The connection being opened may carry this exchange too: wait for it.
-  if (host.may_multiplex && host.opening > 0) return std::nullopt;
+  if (waits_for_opening(host)) return std::nullopt;
   if (host.open >= options_.max_per_host) return std::nullopt;
   if (open_ >= options_.max_total && !evict_idle_elsewhere(key)) return std::nullopt;
+  return reserve_slot(host);
+}
+
+// The connection being opened to a host that may multiplex may carry this exchange too.
+bool pool::waits_for_opening(const host_state& host) noexcept {
+  return host.may_multiplex && host.opening > 0;
+}
+
+pool::grant pool::reserve_slot(host_state& host) noexcept {
   ++host.open;
   ++open_;
   ++host.opening;
   return grant{};
+}
+
+// A slot reserved by reserve_slot() is no longer being opened (its connection came, or not).
+void pool::slot_opened(host_state& host) noexcept {
+  if (host.opening > 0) --host.opening;
 }
 
 std::optional<pool::grant> pool::try_acquire(const std::string& key, bool always_check) {
@@ -90,17 +103,14 @@ std::optional<pool::grant> pool::try_acquire(const std::string& key, bool always
 
 std::optional<pool::grant> pool::try_acquire_fresh(const std::string& key) {
   auto& host = hosts_[key];
-  if (host.may_multiplex && host.opening > 0) return std::nullopt;
+  if (waits_for_opening(host)) return std::nullopt;
   if (host.open >= options_.max_per_host && !host.idle.empty()) close_one(host, 0);
   if (host.open >= options_.max_per_host) return std::nullopt;
   if (open_ >= options_.max_total && !evict_idle_elsewhere(key)) {
     if (host.idle.empty()) return std::nullopt;
     close_one(host, 0);
   }
-  ++host.open;
-  ++open_;
-  ++host.opening;
-  return grant{};
+  return reserve_slot(host);
 }
 
 void pool::expect_multiplexing(const std::string& key) {
@@ -140,7 +150,7 @@ void pool::serve_waiters() {
 void pool::add(const std::shared_ptr<connection>& c) {
   c->begin_exchange();
   auto& host = hosts_[c->key()];
-  if (host.opening > 0) --host.opening;
+  slot_opened(host);
   if (c->capacity() > 1) {
     host.shared.push_back(c);
     serve_waiters();  // others for the same origin may share it now
@@ -181,7 +191,7 @@ void pool::release(std::shared_ptr<connection> c, bool reusable) {
 
 void pool::release_slot(const std::string& key) {
   auto& host = hosts_[key];
-  if (host.opening > 0) --host.opening;
+  slot_opened(host);
   forget(host);
   serve_waiters();
 }

@@ -102,6 +102,9 @@ class pool {
 
   std::optional<grant> take(const std::string& key, host_state& host, bool always_check);
   std::optional<grant> take_shared(host_state& host, bool always_check);
+  static bool waits_for_opening(const host_state& host) noexcept;
+  grant reserve_slot(host_state& host) noexcept;
+  static void slot_opened(host_state& host) noexcept;
   bool usable_after_idle(connection& c, bool always_check, clock::time_point now);
   bool evict_idle_elsewhere(const std::string& key);
   void close_one(host_state& host, std::size_t index);

@@ -94,13 +94,9 @@ std::error_code serialize_head(const request& req, std::string& out,
   for (const field f : fs) {
     if (iequals(f.name, "Host")) append_field(out, f.name, f.value);
   }
-  if (!options.user_agent.empty() && !fs.contains("User-Agent")) {
-    append_field(out, "User-Agent", options.user_agent);
-  }
-  if (options.accept_any && !fs.contains("Accept")) append_field(out, "Accept", "*/*");
-  if (options.accept_encoding && !fs.contains("Accept-Encoding")) {
-    append_field(out, "Accept-Encoding", "gzip, deflate");
-  }
+  for_each_default_field(fs, options, [&out](std::string_view name, std::string_view value) {
+    append_field(out, name, value);
+  });
   for (const field f : fs) {
     if (!iequals(f.name, "Host")) append_field(out, f.name, f.value);
   }

@@ -22,6 +22,23 @@ struct serialize_options {
   bool accept_encoding = true;
 };
 
+/// Calls `add(name, value)` for each default field `options` asks for that `present` does not
+/// set itself: User-Agent, "Accept: */*", "Accept-Encoding: gzip, deflate", in that order. The
+/// serializer writes them so; HTTP/2, which has no serializer of this kind, adds them to its
+/// field list.
+template <class Add>
+void for_each_default_field(const fields& present, const serialize_options& options, Add&& add) {
+  if (!options.user_agent.empty() && !present.contains("User-Agent")) {
+    add(std::string_view("User-Agent"), std::string_view(options.user_agent));
+  }
+  if (options.accept_any && !present.contains("Accept")) {
+    add(std::string_view("Accept"), std::string_view("*/*"));
+  }
+  if (options.accept_encoding && !present.contains("Accept-Encoding")) {
+    add(std::string_view("Accept-Encoding"), std::string_view("gzip, deflate"));
+  }
+}
+
 /// Checks everything the serializer would write, without writing: the method is a token, the
 /// target has no space or control, the version is 1.0 or 1.1, every field name is a token and
 /// every value free of CR, LF, NUL and controls, no hand-set Content-Length or
