@@ -1,9 +1,11 @@
-// cf-load: an HTTP/1.1 load generator with wrk's flags and layout, wrk2's corrected latency,
-// and HdrHistogram interval logs that add up across machines.
+// cf-load: an HTTP/1.1 and HTTP/2 load generator with wrk's flags and layout, wrk2's corrected
+// latency, h2load's streams, and HdrHistogram interval logs that add up across machines.
 //
 //   cf-load -c 100 -t 2 -d 30s http://127.0.0.1:8080/           closed loop, like wrk
 //   cf-load -c 100 -t 2 -d 30s -R 20000 --latency URL           open loop, like wrk2
 //   cf-load -c 64 --pipeline 16 -d 10s URL                      pipelined
+//   cf-load -c 10 -m 10 --http2 https://127.0.0.1:8443/         HTTP/2, 10 streams each
+//   cf-load -c 10 -m 10 --http2-prior-knowledge URL             h2c, like h2load
 //   cf-load --targets targets.txt -c 8 -n 100000 --json         vegeta's targets file
 //   cf-load -R 5000 -d 60s --hdr-log run-a.hlog URL             on each machine, then
 //   cf-load merge run-a.hlog run-b.hlog                         one exact report of all
@@ -168,6 +170,7 @@ json to_json(const summary& s) {
              std::chrono::duration_cast<std::chrono::microseconds>(t.max_schedule_lag).count()},
             {"in_flight_at_end", t.in_flight_at_end},
             {"connects", t.connects},
+            {"http2_connects", t.http2_connects},
             {"warnings", s.warnings}};
   j.update(s.extra);
   return j;
@@ -213,6 +216,9 @@ void print_text(const summary& s, bool detailed) {
   if (non_2xx_3xx > 0) out += fmt::format("  Non-2xx or 3xx responses: {}\n", non_2xx_3xx);
   if (t.in_flight_at_end > 0) {
     out += fmt::format("  Requests in flight at the end: {}\n", t.in_flight_at_end);
+  }
+  if (t.http2_connects > 0) {
+    out += fmt::format("  HTTP/2 on {} of {} connections opened\n", t.http2_connects, t.connects);
   }
   const double rate = s.seconds > 0 ? static_cast<double>(t.requests) / s.seconds : 0;
   out += fmt::format("Requests/sec: {:>10.2f}\n", rate);
@@ -282,17 +288,17 @@ struct cli {
   std::string body;
   std::string warmup = "0";
   std::string timeout = "10s";
-  tool::network_options net;  // -m bounds each request as --timeout does; -m wins
+  tool::network_options net;
   std::string url;
   std::size_t duration_given = 0;  ///< -d was on the command line
   bool version = false;
 };
 
-// The network options cf-load honours (no proxy: it drives its own HTTP/1.1 connections).
-// No proxy and no HTTP/2 yet: the load generator speaks HTTP/1.1 on its own connections.
-// No guard either: a load test is aimed at a server of one's own, often on the local network.
-constexpr unsigned network_flags = tool::all_network_options & ~tool::opt_proxy &
-                                   ~tool::opt_http_version & ~tool::opt_address_guard;
+// The network options cf-load honours. No proxy: it drives its own connections. No -m for the
+// time (--timeout, wrk's, says it): -m is h2load's streams per connection. No guard: a load
+// test is aimed at a server of one's own, often on the local network.
+constexpr unsigned network_flags =
+    tool::all_network_options & ~tool::opt_proxy & ~tool::opt_max_time & ~tool::opt_address_guard;
 
 // -H, -X and --body over every target (one URL, or the file's).
 int build_targets(const cli& c, const tool::header_settings& headers,
@@ -336,6 +342,7 @@ int build_options(const cli& c, const tool::header_settings& headers, load::opti
   o.rate = c.rate;
   o.requests = c.requests;
   o.pipeline = c.pipeline;
+  o.http_version = c.net.http_version;
   const auto duration = parse_duration(c.duration);
   const auto warmup = parse_duration(c.warmup);
   const auto timeout = parse_duration(c.timeout);
@@ -348,7 +355,6 @@ int build_options(const cli& c, const tool::header_settings& headers, load::opti
   o.duration = *duration;
   o.warmup = *warmup;
   o.timeout = std::chrono::ceil<std::chrono::milliseconds>(*timeout);
-  if (c.net.max_time > 0) o.timeout = tool::seconds_to_ms(c.net.max_time);
   if (c.net.connect_timeout > 0) o.connect_timeout = tool::seconds_to_ms(c.net.connect_timeout);
   o.tls.insecure_skip_verify = c.net.insecure;
   o.tls.ca_file = c.net.cacert;
@@ -562,9 +568,12 @@ int merge(const std::vector<std::string>& files, bool json_out, bool detailed) {
 
 int run_main(int argc, char** argv) {
   CLI::App app(
-      "cf-load: an HTTP/1.1 load generator (wrk's flags, wrk2's corrected latency, "
-      "HdrHistogram logs that merge)");
+      "cf-load: an HTTP/1.1 and HTTP/2 load generator (wrk's flags, wrk2's corrected latency, "
+      "h2load's streams, HdrHistogram logs that merge); HTTP/1.1 unless --http2 or "
+      "--http2-prior-knowledge");
   cli c;
+  c.net.http_version =
+      corofetch::client::http_version_choice::http1_1;  // wrk's; --http2 asks for more
   app.add_option("-c,--connections", c.connections, "Connections to keep open, in all")
       ->capture_default_str();
   app.add_option("-t,--threads", c.threads, "Threads, one event loop each")->capture_default_str();
@@ -574,9 +583,13 @@ int run_main(int argc, char** argv) {
                  "Open loop at this total rate (requests/s), latency corrected for coordinated "
                  "omission; default: closed loop");
   app.add_option("-n,--requests", c.requests, "Send this many requests, then stop");
-  app.add_option("--pipeline", c.pipeline,
-                 "Requests in flight per connection (HTTP/1.1 pipelining)")
-      ->capture_default_str();
+  auto* pipeline = app.add_option("--pipeline", c.pipeline,
+                                  "Requests in flight per connection (HTTP/1.1 pipelining)")
+                       ->capture_default_str();
+  app.add_option("-m,--max-concurrent-streams", c.pipeline,
+                 "HTTP/2 streams in flight per connection (h2load's -m); over HTTP/1.1 the same "
+                 "as --pipeline")
+      ->excludes(pipeline);
   app.add_flag("--latency", c.latency, "Print the detailed latency distribution (wrk2's)");
   app.add_flag("--json", c.json_out,
                "One JSON document on stdout instead of the text report (the error on failure)");
@@ -588,8 +601,7 @@ int run_main(int argc, char** argv) {
   app.add_option("--body", c.body, "Body of every request (the method defaults to POST)");
   app.add_option("--warmup", c.warmup, "Warm-up time left out of the statistics")
       ->capture_default_str();
-  app.add_option("--timeout", c.timeout,
-                 "A request not answered by then is a timeout (wrk's; the same as -m)")
+  app.add_option("--timeout", c.timeout, "A request not answered by then is a timeout (wrk's)")
       ->capture_default_str();
   tool::add_network_options(app, c.net, network_flags);
   app.add_option("url", c.url, "The URL to load");

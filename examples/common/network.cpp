@@ -86,7 +86,7 @@ void add_network_options(CLI::App& app, network_options& out, unsigned which) {
         "--http1.1", [&out] { out.http_version = http_version_choice::http1_1; }, "HTTP/1.1 only");
     auto* h2 = app.add_flag_callback(
         "--http2", [&out] { out.http_version = http_version_choice::negotiate; },
-        "HTTP/2 where TLS agrees on it through ALPN, else HTTP/1.1 (the default)");
+        "HTTP/2 where TLS agrees on it through ALPN, else HTTP/1.1");
     auto* prior = app.add_flag_callback(
         "--http2-prior-knowledge",
         [&out] { out.http_version = http_version_choice::http2_prior_knowledge; },

@@ -191,7 +191,7 @@ struct session::impl {
       int code = 0;
       for (const char c : v) code = code * 10 + (c - '0');  // nghttp2 checked: three digits
       s->status = code;
-    } else {
+    } else if (self_.settings.deliver_content) {
       s->fields.add(n, v);
     }
     return 0;
@@ -272,7 +272,8 @@ struct session::impl {
     event e;
     e.type = event::kind::data;
     e.stream_id = id;
-    e.data.assign(as_view(data, len));
+    e.data_length = len;
+    if (self_.settings.deliver_content) e.data.assign(as_view(data, len));
     self_.push(std::move(e));
     return 0;
   }

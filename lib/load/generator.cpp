@@ -5,6 +5,7 @@
 #include <corofetch/dns/resolver.hpp>
 #include <corofetch/http/request.hpp>
 #include <corofetch/http/serializer.hpp>
+#include <corofetch/http2/session.hpp>
 #include <corofetch/load/error.hpp>
 #include <corofetch/load/generator.hpp>
 #include <corofetch/net/connect.hpp>
@@ -59,6 +60,7 @@ void stats::add(const stats& other) {
   for (const auto& [code, n] : other.status) status[code] += n;
   (void)thread_rate.add(other.thread_rate);
   connects += other.connects;
+  http2_connects += other.http2_connects;
   max_schedule_lag = std::max(max_schedule_lag, other.max_schedule_lag);
   in_flight_at_end += other.in_flight_at_end;
   warmup_requests += other.warmup_requests;
@@ -164,6 +166,23 @@ std::error_code check(const options& o, std::string* detail) {
   return {};
 }
 
+// The request as HTTP/2 sends it (RFC 9113 8.3.1): the serializer's default fields made
+// explicit, Host as :authority. Submitted once to a session that is thrown away, so that a
+// field HTTP/2 refuses is an error here rather than in every stream of the run.
+std::error_code prepare_h2(const http::request& req, const http::serialize_options& so, bool tls,
+                           detail::prepared_target& out) {
+  http2::request_head& head = out.h2_head;
+  head.method = std::string(req.method().name());
+  head.scheme = tls ? "https" : "http";
+  head.path = std::string(req.target());
+  head.fields = req.fields();
+  http::for_each_default_field(
+      req.fields(), so, [&head](std::string_view n, std::string_view v) { head.fields.add(n, v); });
+  http2::session check;
+  auto submitted = check.submit_request(head, out.body);
+  return submitted ? std::error_code{} : submitted.error();
+}
+
 // Serializes `t` once, and finds (or adds) its origin.
 std::error_code prepare(const target& t, const options& o, detail::plan& p, std::string* detail) {
   auto u = url::parse(t.url);
@@ -178,11 +197,16 @@ std::error_code prepare(const target& t, const options& o, detail::plan& p, std:
   so.user_agent = o.user_agent;
   so.accept_any = false;
   so.accept_encoding = false;
-  detail::prepared_target prepared{{}, *m};
+  detail::prepared_target prepared{{}, *m, {}, t.body};
   if (auto ec = http::serialize_to(*req, prepared.bytes, so); ec) {
     return fail(detail, ec, fmt::format("{} {}: {}", t.method, t.url, ec.message()));
   }
   const bool tls = u->scheme() == "https";
+  if (o.http_version != client::http_version_choice::http1_1) {
+    if (auto ec = prepare_h2(*req, so, tls, prepared); ec) {
+      return fail(detail, ec, fmt::format("{} {}: {}", t.method, t.url, ec.message()));
+    }
+  }
   const std::string host(u->hostname());
   const auto port = u->effective_port().value_or(tls ? 443 : 80);
   auto it = std::find_if(p.origins.begin(), p.origins.end(), [&](const detail::origin& x) {
@@ -222,9 +246,20 @@ asio::awaitable<std::error_code> reach(detail::plan& p, std::string* detail) {
     if (!o.tls) continue;
     net::stream s(std::move(*socket), *p.tls);
     const std::error_code ec = co_await s.async_handshake(o.host, p.opts.connect_timeout);
-    if (ec)
-      co_return fail(detail, ec,
-                     fmt::format("{}: {} {}", where, ec.message(), s.tls_error_detail()));
+    // With prior knowledge, h2 is the only protocol offered (as h2load does): a server
+    // without it refuses the handshake (RFC 7301 3.2) or picks none.
+    const bool h2_only = p.opts.http_version == client::http_version_choice::http2_prior_knowledge;
+    if (ec) {
+      std::string why = fmt::format("{}: {} {}", where, ec.message(), s.tls_error_detail());
+      if (h2_only && s.tls_error_detail().find("no application protocol") != std::string::npos) {
+        why += " (the server did not agree to h2 through ALPN)";
+      }
+      co_return fail(detail, ec, std::move(why));
+    }
+    if (h2_only && s.alpn_protocol() != "h2") {
+      co_return fail(detail, http2::errc::not_http2,
+                     fmt::format("{}: the server did not agree to h2 through ALPN", where));
+    }
   }
   co_return std::error_code{};
 }
@@ -250,7 +285,13 @@ result<std::unique_ptr<generator>> generator::create(const options& opts,
                                    [](const detail::origin& o) { return o.tls; });
   if (any_tls) {
     std::string why;
-    auto ctx = net::tls_context::create(opts.tls, &why);
+    net::tls_options tls = opts.tls;
+    if (opts.http_version == client::http_version_choice::negotiate) {
+      tls.alpn = {"h2", "http/1.1"};
+    } else if (opts.http_version == client::http_version_choice::http2_prior_knowledge) {
+      tls.alpn = {"h2"};
+    }
+    auto ctx = net::tls_context::create(tls, &why);
     if (!ctx) return fail(detail, ctx.error(), why);
     i->plan.tls = std::move(*ctx);
   }

@@ -3,6 +3,7 @@
 // where threads meet: the intervals they add their latency into.
 
 #include <corofetch/http/method.hpp>
+#include <corofetch/http2/session.hpp>
 #include <corofetch/load/generator.hpp>
 #include <corofetch/load/schedule.hpp>
 #include <corofetch/net/tls.hpp>
@@ -20,10 +21,13 @@
 
 namespace corofetch::load::detail {
 
-/// A target serialized once: the hot loop writes these bytes as they are.
+/// A target serialized once: the hot loop writes these bytes as they are (HTTP/1.1), or
+/// submits this head and body (HTTP/2).
 struct prepared_target {
   std::string bytes;
   http::method method;
+  http2::request_head h2_head;
+  std::string body;
 };
 
 /// A scheme, host and port the targets name, with its addresses resolved once.

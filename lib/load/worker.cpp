@@ -14,6 +14,7 @@
 #include <asio/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -97,7 +98,11 @@ asio::awaitable<void> worker::drive(connection& c, std::size_t global_index) {
       c.scheduled = true;
     }
     first = false;
-    co_await exchange(c);
+    if (c.h2) {
+      co_await exchange_h2(c);
+    } else {
+      co_await exchange(c);
+    }
     c.stream.close();
     if (budget_ == 0 && c.count == 0) break;
   }
@@ -133,16 +138,31 @@ asio::awaitable<std::error_code> worker::open(connection& c, clock::time_point s
   ++stats_.connects;
   c.parser.reset(http::method::get);
   c.next_response = true;
+  c.h2.reset();
+  c.streams = 0;
   auto& socket = c.stream.socket();
   socket.set_option(asio::ip::tcp::no_delay(true), ec);  // requests are whole messages
   if (!o.tls) {
-    if (!ec) socket.non_blocking(true, ec);  // read_some() must not block (see exchange)
+    if (!ec) socket.non_blocking(true, ec);  // read_some() must not block (see read)
+    if (!ec && plan_.opts.http_version == client::http_version_choice::http2_prior_knowledge) {
+      start_h2(c);
+    }
     co_return ec;
   }
   c.handshaking = true;
   ec = co_await c.stream.async_handshake(o.host, plan_.opts.connect_timeout);
   c.handshaking = ec.operator bool();
+  if (!ec && c.stream.alpn_protocol() == "h2") start_h2(c);
   co_return ec;
+}
+
+// The client connection preface (RFC 9113 3.4) is queued here and leaves with the first
+// requests, in one write.
+void worker::start_h2(connection& c) {
+  http2::session_settings settings;
+  settings.deliver_content = false;  // statuses and byte counts are all a load run keeps
+  c.h2 = std::make_unique<http2::session>(settings);
+  ++stats_.http2_connects;
 }
 
 // How many requests may go now: room in the pipeline, the schedule's due ones (open loop),
@@ -186,23 +206,59 @@ asio::awaitable<bool> worker::send(connection& c, clock::time_point now) {
     }
   }
   if (c.gather.empty()) co_return true;
+  // A span, not the vector: the write operation keeps a copy of its buffer sequence.
+  const std::span<const asio::const_buffer> buffers(c.gather);
+  const std::error_code ec = co_await write(c, buffers, now);
+  if (!ec) co_return true;
+  fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::write, clock::now());
+  co_return false;
+}
+
+asio::awaitable<std::error_code> worker::write(connection& c,
+                                               std::span<const asio::const_buffer> buffers,
+                                               clock::time_point now) {
   std::error_code ec;
   std::size_t written = 0;
   if (c.stream.is_tls()) {
-    auto r = co_await c.stream.async_write(std::span<const asio::const_buffer>(c.gather));
+    auto r = co_await c.stream.async_write(buffers);
     ec = r.error;
     written = r.bytes;
   } else {
-    // A span, not the vector: the write operation keeps a copy of its buffer sequence.
-    const std::span<const asio::const_buffer> buffers(c.gather);
     auto [wec, n] = co_await asio::async_write(c.stream.socket(), buffers, use_tuple);
     ec = wec;
     written = n;
   }
   if (now >= control_.measure_start) stats_.bytes_written += written;
-  if (!ec) co_return true;
-  fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::write, clock::now());
-  co_return false;
+  co_return ec;
+}
+
+// Reads what the server sent. A TLS connection reads into its own buffer. Plain connections
+// read first, then wait for readiness and read again: every plain connection of the thread
+// reads into the one shared buffer (parsed before anything else runs), so an idle connection
+// holds no buffer of its own. Reading before waiting also catches a response whose
+// edge-triggered readiness came before this wait began.
+asio::awaitable<worker::received> worker::read(connection& c) {
+  received r;
+  if (c.stream.is_tls()) {
+    auto got = co_await c.stream.async_read_some(asio::mutable_buffer(c.in, read_buffer_size));
+    r.error = got.error;
+    r.data = std::string_view(c.in, got.bytes);
+    co_return r;
+  }
+  char* into = shared_in_.get();
+  auto& socket = c.stream.socket();
+  std::size_t n = 0;
+  for (;;) {
+    n = socket.read_some(asio::mutable_buffer(into, shared_read_size), r.error);
+    if (r.error != asio::error::would_block) break;
+    auto [wec] = co_await socket.async_wait(asio::ip::tcp::socket::wait_read, use_tuple);
+    if (wec) {
+      r.error = wec;
+      break;
+    }
+  }
+  r.data = std::string_view(into, r.error ? 0 : n);
+  co_return r;
 }
 
 // Exchanges on an open connection until it fails, the server closes it, or the run ends.
@@ -222,39 +278,160 @@ asio::awaitable<void> worker::exchange(connection& c) {
       co_await c.timer.async_wait(use_tuple);
       continue;
     }
-    std::error_code ec;
-    std::size_t n = 0;
-    char* into = c.in;
-    if (c.stream.is_tls()) {
-      auto r = co_await c.stream.async_read_some(asio::mutable_buffer(into, read_buffer_size));
-      ec = r.error;
-      n = r.bytes;
-    } else {
-      // Read first, then wait for readiness and read again: every plain connection of the
-      // thread reads into the one shared buffer (parsed before anything else runs), so an idle
-      // connection holds no buffer of its own. Reading before waiting also catches a response
-      // whose edge-triggered readiness came before this wait began.
-      into = shared_in_.get();
-      auto& socket = c.stream.socket();
-      for (;;) {
-        n = socket.read_some(asio::mutable_buffer(into, shared_read_size), ec);
-        if (ec != asio::error::would_block) break;
-        auto [wec] = co_await socket.async_wait(asio::ip::tcp::socket::wait_read, use_tuple);
-        if (wec) {
-          ec = wec;
-          break;
-        }
-      }
-    }
+    const received r = co_await read(c);
     const auto arrived = clock::now();
     if (stopping_) co_return;
-    if (ec) {
-      if (ec == asio::error::eof && finish_at_close(c, arrived)) co_return;
+    if (r.error) {
+      if (r.error == asio::error::eof && finish_at_close(c, arrived)) co_return;
       fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::read, arrived);
       co_return;
     }
-    if (arrived >= control_.measure_start && arrived < control_.end) stats_.bytes_read += n;
-    if (!take_responses(c, std::string_view(into, n), arrived)) co_return;
+    if (arrived >= control_.measure_start && arrived < control_.end) {
+      stats_.bytes_read += r.data.size();
+    }
+    if (!take_responses(c, r.data, arrived)) co_return;
+  }
+}
+
+// HTTP/2 (RFC 9113): up to `pipeline` streams at once on the connection, each answered in
+// any order. Every pass submits what may go (the unprocessed streams of a GOAWAY first, on
+// the next connection), writes the session's frames in one write, reads, and takes the
+// session's events. A GOAWAY drains the connection; it is then opened again.
+asio::awaitable<void> worker::exchange_h2(connection& c) {
+  http2::session& session = *c.h2;
+  for (;;) {
+    if (stopping_) co_return;
+    const auto now = clock::now();
+    if (now >= control_.end) {  // the duration is over: nothing more is sent
+      begin_stop();
+      co_return;
+    }
+    submit_h2(c, now);
+    c.h2_out.clear();
+    session.take_output(c.h2_out);
+    if (!c.h2_out.empty()) {
+      const std::array<asio::const_buffer, 1> frames{asio::buffer(c.h2_out)};
+      const std::error_code ec = co_await write(c, frames, now);
+      if (ec) {
+        fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::write, clock::now());
+        co_return;
+      }
+      if (stopping_) co_return;
+    }
+    if (c.streams == 0) {
+      // Waiting for nothing: the connection is going away (its unsent flights go on the
+      // next), the request count is done, or the schedule has nothing due yet.
+      if (session.going_away() || budget_ == 0 || !c.scheduled) co_return;
+      if (c.count == 0) {
+        c.timer.expires_at(c.plan.next());
+        co_await c.timer.async_wait(use_tuple);
+      }
+      continue;
+    }
+    const received r = co_await read(c);
+    const auto arrived = clock::now();
+    if (stopping_) co_return;
+    if (r.error) {
+      fail_in_flight(c, c.timed_out ? error_kind::timeout : error_kind::read, arrived);
+      co_return;
+    }
+    if (arrived >= control_.measure_start && arrived < control_.end) {
+      stats_.bytes_read += r.data.size();
+    }
+    const std::error_code broken = session.receive(r.data);
+    take_events(c, arrived);  // a broken connection's streams are reset: errors, counted
+    if (broken) {
+      fail_in_flight(c, error_kind::protocol, arrived);
+      co_return;
+    }
+  }
+}
+
+// Opens streams for the flights the last connection's GOAWAY left unprocessed, then for new
+// requests: up to `pipeline` at once, and never more than the server allows.
+void worker::submit_h2(connection& c, clock::time_point now) {
+  http2::session& session = *c.h2;
+  if (session.going_away()) return;
+  const std::size_t limit =
+      std::min<std::size_t>(plan_.opts.pipeline, session.peer_max_concurrent_streams());
+  const auto open_stream = [&](flight& f) {
+    const prepared_target& t = plan_.targets[f.target];
+    auto id = session.submit_request(t.h2_head, t.body);
+    if (!id) return false;  // the session is closing: the flight waits for the next one
+    f.stream_id = *id;
+    f.status = 0;
+    f.sent = now;
+    ++c.streams;
+    return true;
+  };
+  if (c.count > c.streams) {
+    for (flight& f : c.flights) {
+      if (f.stream_id != unsent) continue;
+      if (c.streams >= limit || !open_stream(f)) return;
+    }
+  }
+  if (c.streams >= limit) return;
+  std::uint64_t n = limit - c.streams;
+  if (c.scheduled) n = std::min<std::uint64_t>(n, c.plan.due(now));
+  n = std::min(n, budget_);
+  const auto& targets = plan_.origins[c.origin].targets;
+  for (flight& f : c.flights) {
+    if (n == 0) break;
+    if (f.stream_id != 0) continue;
+    f.target = targets[c.next_target];
+    f.intended = c.scheduled ? c.plan.take() : now;
+    if (c.scheduled) stats_.max_schedule_lag = std::max(stats_.max_schedule_lag, now - f.intended);
+    c.next_target = c.next_target + 1 == targets.size() ? 0 : c.next_target + 1;
+    ++c.count;
+    --n;
+    if (budget_ != unlimited) --budget_;
+    if (!open_stream(f)) {
+      f.stream_id = unsent;
+      return;
+    }
+  }
+}
+
+flight* worker::find_stream(connection& c, std::int32_t id) noexcept {
+  for (flight& f : c.flights) {
+    if (f.stream_id == id) return &f;
+  }
+  return nullptr;
+}
+
+void worker::end_flight(connection& c, flight& f, int status, clock::time_point now) {
+  const flight ended = f;
+  f.stream_id = 0;
+  --c.streams;
+  --c.count;
+  if (status != 0) {
+    record(ended, status, now);
+  } else {
+    count_error(error_kind::protocol, ended.intended, now);
+  }
+}
+
+// What the session reports: a stream's status, its end (a response), or its reset (an error,
+// unless the server did not process it: then it is sent again, RFC 9113 8.7).
+void worker::take_events(connection& c, clock::time_point now) {
+  using kind = http2::event::kind;
+  while (auto e = c.h2->next_event()) {
+    if (e->type != kind::response_head && e->type != kind::stream_end &&
+        e->type != kind::stream_reset) {
+      continue;
+    }
+    flight* f = find_stream(c, e->stream_id);
+    if (f == nullptr) continue;
+    if (e->type == kind::response_head) {
+      f->status = e->status;
+    } else if (e->type == kind::stream_end) {
+      end_flight(c, *f, f->status, now);
+    } else if (http2::is_retryable(e->error)) {
+      f->stream_id = unsent;
+      --c.streams;
+    } else {
+      end_flight(c, *f, 0, now);
+    }
   }
 }
 
@@ -302,6 +479,11 @@ void worker::complete(connection& c, int status, clock::time_point now) {
   const flight f = c.flights[c.head];
   c.head = c.head + 1 == c.flights.size() ? 0 : c.head + 1;
   --c.count;
+  record(f, status, now);
+}
+
+// A response has ended: into the statistics of the run, or of the warm-up.
+void worker::record(const flight& f, int status, clock::time_point now) {
   ++responses_;
   live_responses.store(responses_, std::memory_order_relaxed);
   if (now < control_.measure_start) {
@@ -330,8 +512,17 @@ void worker::complete(connection& c, int status, clock::time_point now) {
 }
 
 void worker::fail_in_flight(connection& c, error_kind kind, clock::time_point now) {
-  for (std::size_t i = 0; i < c.count; ++i) {
-    count_error(kind, c.flights[(c.head + i) % c.flights.size()].intended, now);
+  if (c.h2) {
+    for (flight& f : c.flights) {
+      if (f.stream_id == 0) continue;
+      count_error(kind, f.intended, now);
+      f.stream_id = 0;
+    }
+    c.streams = 0;
+  } else {
+    for (std::size_t i = 0; i < c.count; ++i) {
+      count_error(kind, c.flights[(c.head + i) % c.flights.size()].intended, now);
+    }
   }
   if (c.count == 0 && kind != error_kind::read) count_error(kind, now, now);
   c.count = 0;
@@ -387,10 +578,20 @@ void worker::check_timeouts(clock::time_point now) {
       continue;
     }
     if (c->count == 0 || c->timed_out || c->resend) continue;
-    if (now - c->flights[c->head].sent < plan_.opts.timeout) continue;
+    if (now - oldest_sent(*c) < plan_.opts.timeout) continue;
     c->timed_out = true;
     c->stream.close();
   }
+}
+
+// When the oldest request still waiting for its answer was written.
+clock::time_point worker::oldest_sent(const connection& c) noexcept {
+  if (!c.h2) return c.flights[c.head].sent;
+  auto oldest = clock::time_point::max();
+  for (const flight& f : c.flights) {
+    if (f.stream_id > 0) oldest = std::min(oldest, f.sent);
+  }
+  return oldest;
 }
 
 // wrk's Req/Sec: this thread's rate over each 100 ms of the statistics.

@@ -2,6 +2,7 @@
 // One thread of a load run: an io_context, its share of the connections, its statistics.
 
 #include <corofetch/http/response_parser.hpp>
+#include <corofetch/http2/session.hpp>
 #include <corofetch/net/stream.hpp>
 
 #include "load/plan.hpp"
@@ -22,7 +23,12 @@ struct flight {
   clock::time_point intended;
   clock::time_point sent;
   std::uint32_t target = 0;
+  /// HTTP/2, where flights are slots answered in any order: the stream carrying this request,
+  /// 0 for a free slot, or `unsent` for one the server did not process (sent again).
+  std::int32_t stream_id = 0;
+  int status = 0;  ///< HTTP/2: the response's status, once its head came
 };
+inline constexpr std::int32_t unsent = -1;
 
 /// One keep-alive connection and everything its exchanges reuse.
 struct connection {
@@ -44,7 +50,11 @@ struct connection {
   bool connecting = false;
   clock::time_point connect_started;
   bool handshaking = false;  ///< TCP is up, TLS is not yet
-  schedule plan;             ///< open loop only
+  /// HTTP/2 (prior knowledge, or agreed through ALPN): the session of the open connection.
+  std::unique_ptr<http2::session> h2;
+  std::string h2_out;       ///< frames to write, reused
+  std::size_t streams = 0;  ///< HTTP/2: flights on an open stream (the others wait unsent)
+  schedule plan;            ///< open loop only
   bool scheduled = false;
   asio::steady_timer timer;  ///< open loop: waits for the next intended time
 };
@@ -73,12 +83,29 @@ class worker {
   asio::awaitable<std::error_code> open(connection& c, clock::time_point started);
   asio::awaitable<void> exchange(connection& c);
   asio::awaitable<bool> send(connection& c, clock::time_point now);
+  asio::awaitable<std::error_code> write(connection& c, std::span<const asio::const_buffer> b,
+                                         clock::time_point now);
+  struct received {
+    std::error_code error;
+    std::string_view data;
+  };
+  asio::awaitable<received> read(connection& c);
   bool take_responses(connection& c, std::string_view data, clock::time_point now);
   bool finish_at_close(connection& c, clock::time_point now);
+
+  // HTTP/2: each flight is a stream of the connection's session.
+  void start_h2(connection& c);
+  asio::awaitable<void> exchange_h2(connection& c);
+  void submit_h2(connection& c, clock::time_point now);
+  void take_events(connection& c, clock::time_point now);
+  flight* find_stream(connection& c, std::int32_t id) noexcept;
+  void end_flight(connection& c, flight& f, int status, clock::time_point now);
   asio::awaitable<void> watchdog();
 
   std::size_t sendable(const connection& c, clock::time_point now) const noexcept;
+  static clock::time_point oldest_sent(const connection& c) noexcept;
   void complete(connection& c, int status, clock::time_point now);
+  void record(const flight& f, int status, clock::time_point now);
   void fail_in_flight(connection& c, error_kind kind, clock::time_point now);
   void count_error(error_kind kind, clock::time_point since, clock::time_point now);
   void rotate_intervals(clock::time_point now);

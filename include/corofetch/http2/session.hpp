@@ -29,6 +29,10 @@ struct session_settings {
   /// CONTINUATION frames allowed after one HEADERS (nghttp2's default is 8); more ends the
   /// connection with errc::continuation_flood.
   std::size_t max_continuations = 8;
+  /// False: response_head, informational and trailers events carry no fields and data events
+  /// no bytes, only data_length. For a caller that counts responses and never reads them (a
+  /// load generator): nothing is copied or allocated per field or per DATA frame.
+  bool deliver_content = true;
 };
 
 /// The pseudo-header fields and fields of a request (RFC 9113 8.3.1). Field names are sent in
@@ -62,6 +66,9 @@ struct event {
   int status = 0;
   http::fields fields;
   std::string data;
+  /// data: how many body bytes arrived (data.size() unless session_settings::deliver_content
+  /// is false).
+  std::size_t data_length = 0;
   /// stream_reset: why, as an errc (header_list_too_large, refused_stream, unprocessed ...).
   std::error_code error;
   /// stream_reset and goaway: the RFC 9113 7 code on the wire (0 when the reset was ours and

@@ -31,8 +31,14 @@ struct options {
   std::uint64_t requests = 0;
   /// Open loop: the total intended rate in requests a second; zero: closed loop.
   double rate = 0;
-  /// Requests in flight per connection (HTTP/1.1 pipelining, RFC 9112 9.3.2); 1: none.
+  /// Requests in flight per connection: the HTTP/1.1 pipelining depth (RFC 9112 9.3.2; 1:
+  /// none), or over HTTP/2 the concurrent streams of each connection (h2load's -m), at most
+  /// the server's SETTINGS_MAX_CONCURRENT_STREAMS.
   std::size_t pipeline = 1;
+  /// HTTP/1.1 by default (wrk). negotiate: HTTP/2 on https origins whose server agrees through
+  /// ALPN (RFC 7301), HTTP/1.1 elsewhere; http2_prior_knowledge: HTTP/2 from the first byte,
+  /// h2c on http:// (RFC 9113 3.3), and an https server must agree to h2 through ALPN.
+  client::http_version_choice http_version = client::http_version_choice::http1_1;
   /// Sent and answered but left out of every statistic, before the duration starts.
   std::chrono::nanoseconds warmup{0};
   /// A request not answered within this is counted as a timeout and its connection closed
@@ -55,7 +61,7 @@ enum class error_kind : std::uint8_t {
   read,      ///< the connection failed or closed while a response was awaited
   write,     ///< a request could not be written
   timeout,   ///< no complete response within options::timeout
-  protocol,  ///< the response was not valid HTTP/1.1
+  protocol,  ///< the response was not valid HTTP, or the HTTP/2 server reset its stream
 };
 inline constexpr std::size_t error_kinds = 6;
 /// "connect", "tls", "read", "write", "timeout", "protocol".
@@ -84,7 +90,8 @@ struct stats {
   std::array<std::uint64_t, error_kinds> errors{};
   /// Per 100 ms of the run, this thread's rate (requests a second): wrk's Req/Sec row.
   histogram thread_rate;
-  std::uint64_t connects = 0;  ///< connections opened (first ones and reopened)
+  std::uint64_t connects = 0;        ///< connections opened (first ones and reopened)
+  std::uint64_t http2_connects = 0;  ///< of those, the ones that spoke HTTP/2
   /// The most a request was sent after its intended time (open loop; zero in the closed loop).
   std::chrono::nanoseconds max_schedule_lag{0};
   std::uint64_t in_flight_at_end = 0;  ///< sent, not answered when the run ended

@@ -53,6 +53,10 @@ TEST_CASE("cf-load: bad usage and unreachable targets exit with one line", "[int
   check_one_line_failure(cf_load({"-c", "1", "-t", "2", "http://127.0.0.1:9/"}), 2, "thread");
   check_one_line_failure(cf_load({"--bogus", "http://127.0.0.1:9/"}), 2, "bogus");
   check_one_line_failure(cf_load({"-H", "no colon", "http://127.0.0.1:9/"}), 2, "-H");
+  // -m is h2load's streams (the same number as --pipeline over HTTP/1.1): not both.
+  check_one_line_failure(cf_load({"-m", "4", "--pipeline", "4", "http://127.0.0.1:9/"}), 2,
+                         "pipeline");
+  check_one_line_failure(cf_load({"--http1.1", "--http2", "http://127.0.0.1:9/"}), 2, "http");
   std::uint16_t port = 0;
   {
     load_server gone;
@@ -93,7 +97,15 @@ TEST_CASE("cf-load --json: one object with the counts, latency and statuses", "[
   CHECK(j.at("bytes_per_sec").get<double>() > 0);
   CHECK(j.at("target_rate") == 0);
   CHECK(j.at("connections") == 3);
+  CHECK(j.at("http2_connects") == 0);
   CHECK(server.requests() == 300);
+
+  // Over HTTP/1.1, -m N pipelines N deep, as h2load --h1 does.
+  const auto m = cf_load({"-c", "1", "-t", "1", "-n", "100", "-m", "8", "--json", server.url("/")});
+  REQUIRE(m.exit_code == 0);
+  const json jm = json::parse(m.out);
+  CHECK(jm.at("requests") == 100);
+  CHECK(jm.at("pipeline") == 8);
 }
 
 TEST_CASE("cf-load: the text report is laid out as wrk's", "[integration]") {

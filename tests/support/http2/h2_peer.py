@@ -1,7 +1,8 @@
 """A scripted HTTP/2 server (h2c, prior knowledge) for corofetch's fault tests, over Debian's
 python3-h2: listens on 127.0.0.1, an ephemeral port printed as "PORT n", serves one connection
 as its scenario says, and exits when that connection ends or after --lifetime seconds. With
---connections N it then serves N-1 more, one after the other, as "normal".
+--connections N it serves N, one after the other, the scenario on the one --scenario-on names
+(the first by default) and "normal" on the others.
 
 Requests to /size/N get N bytes (a pattern); others get their path as the body. Scenarios:
   normal        answers everything
@@ -209,7 +210,9 @@ def main():
     parser.add_argument("--header-bytes", type=int, default=100000)
     parser.add_argument("--lifetime", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=1,
-                        help="connections served one after the other (the scenario on the first)")
+                        help="connections served one after the other")
+    parser.add_argument("--scenario-on", type=int, default=1,
+                        help="which connection (1-based) plays the scenario; the others are normal")
     args = parser.parse_args()
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -217,6 +220,7 @@ def main():
     listener.listen(4)
     print("PORT", listener.getsockname()[1], flush=True)
     deadline = time.monotonic() + args.lifetime
+    scenario = args.scenario
     for n in range(args.connections):
         listener.settimeout(max(0.1, deadline - time.monotonic()))
         try:
@@ -224,8 +228,7 @@ def main():
         except socket.timeout:
             return
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if n > 0:
-            args.scenario = "normal"  # the scenario is the first connection's; later ones answer
+        args.scenario = scenario if n + 1 == args.scenario_on else "normal"
         try:
             Peer(sock, args).run(deadline)
         except (BrokenPipeError, ConnectionResetError):

@@ -33,7 +33,11 @@ struct site {
 
 nginx_server::options nginx_options() {
   const auto& pki = corofetch::test::shared_pki();
-  return {pki.server().cert, pki.server().key, false};
+  nginx_server::options o;
+  o.cert_file = pki.server().cert;
+  o.key_file = pki.server().key;
+  o.gzip = false;
+  return o;
 }
 
 process_result cf_load(std::vector<std::string> args) {
@@ -95,4 +99,66 @@ TEST_CASE("cf-load and wrk see the same server: 200s only, the same bytes per re
   const double per_response = j.at("bytes_read").get<double>() / j.at("requests").get<double>();
   CHECK(per_response > 600);
   CHECK(per_response < 900);
+}
+
+TEST_CASE("cf-load over HTTP/2 against nginx: -m streams on h2c and on TLS through ALPN",
+          "[system]") {
+  if (!nginx_server::available()) FAIL("nginx is not installed (Debian package nginx-light)");
+  site s;
+  auto opts = nginx_options();
+  opts.http2 = true;
+  opts.extra = "keepalive_requests 1000;";  // nginx's default: GOAWAY after 1,000 streams
+  nginx_server nginx(s.root, opts);
+  auto r = cf_load({"-c", "2", "-t", "1", "-m", "10", "-n", "3000", "--http2-prior-knowledge",
+                    "--json", nginx.http_url() + "/small.txt"});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  CHECK(j.at("requests") == 3000);
+  CHECK(j.at("status").at("200") == 3000);
+  CHECK(j.at("pipeline") == 10);
+  // nginx ends a connection with GOAWAY after 1,000 requests (keepalive_requests): the
+  // streams it left unprocessed go on a new connection, none lost, none counted twice.
+  CHECK(j.at("connects").get<std::uint64_t>() >= 3);
+  CHECK(j.at("http2_connects") == j.at("connects"));
+  for (const auto& [kind, n] : j.at("errors").items()) CHECK(n == 0);
+  // 600-byte bodies; HPACK makes each response's head (about 240 bytes over HTTP/1.1) a few
+  // dozen bytes after the first.
+  const double per_response = j.at("bytes_read").get<double>() / 3000;
+  CHECK(per_response > 600);
+  CHECK(per_response < 780);
+
+  const std::string ca = corofetch::test::shared_pki().ca_file().string();
+  r = cf_load({"-c", "2", "-t", "2", "-m", "4", "-n", "500", "--http2", "--json", "--cacert", ca,
+               nginx.https_url() + "/small.txt"});
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  CHECK(j.at("requests") == 500);
+  CHECK(j.at("status").at("200") == 500);
+  CHECK(j.at("http2_connects") == 2);
+
+  // HTTP/1.1 unless asked: wrk's default.
+  r = cf_load({"-c", "1", "-t", "1", "-n", "10", "--json", "--cacert", ca,
+               nginx.https_url() + "/small.txt"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out).at("http2_connects") == 0);
+}
+
+TEST_CASE("cf-load --http2-prior-knowledge refuses an https server that does not agree to h2",
+          "[system]") {
+  if (!nginx_server::available()) FAIL("nginx is not installed (Debian package nginx-light)");
+  site s;
+  nginx_server nginx(s.root, nginx_options());  // HTTP/1.1 only
+  const std::string ca = corofetch::test::shared_pki().ca_file().string();
+  auto r = cf_load(
+      {"-n", "10", "--http2-prior-knowledge", "--cacert", ca, nginx.https_url() + "/small.txt"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("did not agree to h2") != std::string::npos);
+  // --http2 falls back to HTTP/1.1 there, as ALPN says.
+  r = cf_load({"-n", "10", "--http2", "--json", "--cacert", ca, nginx.https_url() + "/small.txt"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j.at("requests") == 10);
+  CHECK(j.at("http2_connects") == 0);
 }

@@ -149,6 +149,35 @@ TEST_CASE("streams are multiplexed and answered in any order", "[unit]") {
   CHECK(client.open_streams() == 0);
 }
 
+TEST_CASE("without deliver_content, events carry statuses and lengths, no fields or bytes",
+          "[unit]") {
+  corofetch::http2::session_settings settings;
+  settings.deliver_content = false;
+  session client(settings);
+  h2_server_session server;
+  REQUIRE(client.submit_request(get("/a")));
+  server.pump(client);
+  server.respond(1, 201, std::string(70000, 'z'), {{"x-field", "value"}}, {{"x-trailer", "t"}});
+  server.pump(client, 10000);
+  std::size_t length = 0;
+  bool ended = false;
+  for (const auto& e : drain(client)) {
+    if (e.type == event::kind::response_head) {
+      CHECK(e.status == 201);
+      CHECK(e.fields.empty());
+    } else if (e.type == event::kind::data) {
+      CHECK(e.data.empty());
+      length += e.data_length;
+    } else if (e.type == event::kind::trailers) {
+      CHECK(e.fields.empty());
+    } else if (e.type == event::kind::stream_end) {
+      ended = true;
+    }
+  }
+  CHECK(length == 70000);
+  CHECK(ended);
+}
+
 TEST_CASE("a body larger than every initial window arrives whole", "[unit]") {
   session client;
   h2_server_session server;
