@@ -1,10 +1,11 @@
 #!/bin/sh
 # Issue 14's load target: cf-load -m against h2load -m on one nginx speaking HTTP/2, the same
 # connections, streams per connection, threads and duration, alternating rounds in one run
-# (BENCHMARKING.md); nginx pinned to CPU 0, the clients to CPU 1. h2c (prior knowledge, as
-# h2load speaks to http:// URLs) and TLS (ALPN h2). Reports requests/s and client CPU per
-# request (perf stat task-clock), nginx's CPU per request (its worker's /proc ticks: when it
-# is near the run's length, nginx is the bottleneck), and cf-load's ratio to h2load.
+# (BENCHMARKING.md); the server pinned to CPU 0, the clients to CPU 1. h2c (prior knowledge,
+# as h2load speaks to http:// URLs) and TLS (ALPN h2), then h2c against bench_h2_sink (canned
+# responses: the clients' own ceiling). Reports requests/s and client CPU per request (perf
+# stat task-clock), the server's CPU per request (its /proc ticks: when they add up to about
+# the run's length, the server is the bottleneck), and cf-load's ratio to h2load.
 #   bench/load/h2.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS] [STREAMS]
 set -eu
 build=${1:?usage: h2.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS] [STREAMS]}
@@ -15,14 +16,19 @@ streams=${5:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../common.sh"
 cfload="$build/examples/cf-load"
-[ -x "$cfload" ] || { echo "h2.sh: $cfload not built" >&2; exit 1; }
+sink_bin="$build/bench/load/bench_h2_sink"
+for f in "$cfload" "$sink_bin"; do
+  [ -x "$f" ] || { echo "h2.sh: $f not built (cmake -DCF_BUILD_BENCH=ON)" >&2; exit 1; }
+done
 for t in nginx h2load perf openssl; do
   command -v $t >/dev/null || { echo "h2.sh: $t is not installed (scripts/setup.sh)" >&2; exit 1; }
 done
 
 dir=$(mktemp -d /tmp/cf_load_h2_bench.XXXXXX)
 nginx_pid=""
+sink_pid=""
 cleanup() {
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   rm -rf "$dir"
 }
@@ -74,14 +80,17 @@ until curl -s -o /dev/null --http2-prior-knowledge "http://127.0.0.1:$h2c_port/s
   n=$((n + 1)); [ $n -gt 100 ] && { echo "h2.sh: nginx did not start" >&2; cat "$dir/error.log" >&2; exit 1; }; sleep 0.05
 done
 
+taskset -c 0 "$sink_bin" > "$dir/sink.port" &
+sink_pid=$!
+sleep 0.3
 worker=$(pgrep -f "nginx: worker process" -P "$nginx_pid" | head -1)
 ticks=$(getconf CLK_TCK)
-nginx_cpu() { awk '{print $14 + $15}' "/proc/$worker/stat"; }
+server_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run TOOL URL THREADS: prints "requests/s client-cpu-us-per-request nginx-cpu-us-per-request"
-# (the client pinned to CPU 1, nginx to CPU 0).
+# run TOOL URL THREADS SERVER_PID: prints "requests/s client-cpu-us-per-request
+# server-cpu-us-per-request" (the client pinned to CPU 1, the server to CPU 0).
 run() {
-  tool=$1 url=$2 threads=$3
+  tool=$1 url=$2 threads=$3 server=$4
   out="$dir/out.txt"
   stat="$dir/stat.txt"
   case $tool in
@@ -92,9 +101,9 @@ run() {
         --cacert "$dir/cert.pem" --json "$url" ;;
     h2load) set -- h2load -c "$conns" -t "$threads" -m "$streams" -D "$secs" "$url" ;;
   esac
-  before=$(nginx_cpu)
+  before=$(server_cpu "$server")
   taskset -c 1 perf stat -x, -e task-clock -o "$stat" "$@" > "$out" 2>&1
-  server_ms=$(( ($(nginx_cpu) - before) * 1000 / ticks ))
+  server_ms=$(( ($(server_cpu "$server") - before) * 1000 / ticks ))
   cpu_ms=$(awk -F, '/task-clock/ {print $1}' "$stat")
   case $tool in
     cf-load) n=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["requests"], j["requests_per_sec"], j["http2_connects"])' "$out") ;;
@@ -109,10 +118,13 @@ run() {
 }
 
 tools="cf-load h2load"
-echo "# $rounds rounds of ${secs}s, $conns connections x $streams streams; median requests/s (client CPU, nginx CPU per request)"
-for scheme in h2c tls; do
-  url="http://127.0.0.1:$h2c_port/small.txt"
-  [ $scheme = tls ] && url="https://127.0.0.1:$tls_port/small.txt"
+echo "# $rounds rounds of ${secs}s, $conns connections x $streams streams; median requests/s (client CPU, server CPU per request)"
+for target in nginx-h2c nginx-tls sink-h2c; do
+  case $target in
+    nginx-h2c) url="http://127.0.0.1:$h2c_port/small.txt" server=$worker ;;
+    nginx-tls) url="https://127.0.0.1:$tls_port/small.txt" server=$worker ;;
+    sink-h2c) url="http://127.0.0.1:$(cat "$dir/sink.port")/" server=$sink_pid ;;
+  esac
   for threads in 1 2; do
     for t in $tools; do : > "$dir/$t.rps"; : > "$dir/$t.cpu"; : > "$dir/$t.srv"; done
     r=0
@@ -120,7 +132,7 @@ for scheme in h2c tls; do
       order=$tools
       [ $((r % 2)) -eq 1 ] && order="h2load cf-load"
       for t in $order; do
-        set -- $(run $t "$url" $threads)
+        set -- $(run $t "$url" $threads "$server")
         echo "$1" >> "$dir/$t.rps"
         echo "$2" >> "$dir/$t.cpu"
         echo "$3" >> "$dir/$t.srv"
@@ -128,12 +140,12 @@ for scheme in h2c tls; do
       r=$((r + 1))
     done
     base=$(median < "$dir/h2load.rps")
-    line="$scheme -t$threads:"
+    line="$target -t$threads:"
     for t in $tools; do
       rps=$(median < "$dir/$t.rps")
       cpu=$(median < "$dir/$t.cpu")
       srv=$(median < "$dir/$t.srv")
-      line="$line  $t $(printf '%.0f' "$rps") (${cpu}us, nginx ${srv}us, $(echo "$rps $base" | awk '{printf "%.2fx", $1/$2}'))"
+      line="$line  $t $(printf '%.0f' "$rps") (${cpu}us, server ${srv}us, $(echo "$rps $base" | awk '{printf "%.2fx", $1/$2}'))"
     done
     echo "$line"
   done
