@@ -127,3 +127,20 @@ TEST_CASE("load h2: a server that never answers: every stream is a timeout", "[i
   CHECK(r.total.requests == 0);
   CHECK(r.total.errors[static_cast<std::size_t>(error_kind::timeout)] == 2);
 }
+
+TEST_CASE("load h2: the open loop sends on schedule over streams, latency from intended times",
+          "[integration]") {
+  CF_REQUIRE_H2_PEER();
+  h2_peer peer("normal", peer_args(2));
+  options o = h2_run(0, 8);
+  o.requests = 0;
+  o.duration = 1s;
+  o.rate = 200;  // 200 requests a second on one connection: about 200 in the second
+  const report r = run(o, {get(peer, "/size/10")});
+  CHECK(errors(r) == 0);
+  CHECK(r.total.requests >= 120);  // the schedule holds; a slow (sanitized) build may lag
+  CHECK(r.total.requests <= 201);
+  CHECK(r.total.latency.total_count() == r.total.requests);
+  CHECK(r.total.uncorrected_latency.total_count() == r.total.requests);
+  CHECK(r.total.http2_connects == 1);
+}
