@@ -5,8 +5,8 @@
 // - each stream ends at most once, with stream_end or stream_reset, and no event names a stream
 //   that was never opened; a stream_end comes after a final response head;
 // - once receive() reports a connection error, every stream has ended;
-// - however the bytes are split, the outcome is the same: each stream's status, body and end,
-//   and the connection's error.
+// - however the bytes are split, each stream's outcome is the same (its status, body and end)
+//   when no stream was reset (see same()).
 #include <corofetch/http2/session.hpp>
 
 #include <cstddef>
@@ -34,6 +34,24 @@ struct outcome {
   std::error_code connection_error;
   bool operator==(const outcome&) const = default;
 };
+
+// The same outcome for every stream, when nothing was reset in either run. Once a stream is
+// reset, what follows depends on when our RST_STREAM left (receive() writes control frames as
+// soon as nghttp2 queues them, so a split gives them more chances): frames the server sends on
+// that stream afterwards are ignored (RFC 9113 5.4.2) or, still in the same read, a connection
+// error (5.1). Likewise bytes after a GOAWAY that ended the session break it only when read
+// together with it. The safety checks above hold in every case.
+bool same(const outcome& a, const outcome& b) {
+  const auto any_reset = [](const outcome& o) {
+    if (o.connection_error) return true;
+    for (const auto& [id, st] : o.streams) {
+      if (st.reset) return true;
+    }
+    return false;
+  };
+  if (any_reset(a) || any_reset(b)) return true;
+  return a.streams == b.streams;
+}
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -119,6 +137,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bytes.append(reinterpret_cast<const char*>(data + 1), size - 1);
   const outcome whole = run(bytes, 0);
   const outcome split = run(bytes, (data[0] >> 1U) + 1U);
-  check(whole == split);
+  check(same(whole, split));
   return 0;
 }
