@@ -7,6 +7,7 @@
 # stat task-clock), the server's CPU per request (its /proc ticks: when they add up to about
 # the run's length, the server is the bottleneck), and cf-load's ratio to h2load.
 #   bench/load/h2.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS] [STREAMS]
+#   TARGETS=sink-h2c bench/load/h2.sh ...    only some rows (nginx-h2c nginx-tls sink-h2c)
 set -eu
 build=${1:?usage: h2.sh BUILD_DIR [ROUNDS] [SECONDS] [CONNECTIONS] [STREAMS]}
 rounds=${2:-5}
@@ -119,7 +120,7 @@ run() {
 
 tools="cf-load h2load"
 echo "# $rounds rounds of ${secs}s, $conns connections x $streams streams; median requests/s (client CPU, server CPU per request)"
-for target in nginx-h2c nginx-tls sink-h2c; do
+for target in ${TARGETS:-nginx-h2c nginx-tls sink-h2c}; do
   case $target in
     nginx-h2c) url="http://127.0.0.1:$h2c_port/small.txt" server=$worker ;;
     nginx-tls) url="https://127.0.0.1:$tls_port/small.txt" server=$worker ;;
