@@ -11,6 +11,8 @@
 #include <corofetch/http/error.hpp>
 #include <corofetch/page/loader.hpp>
 
+#include "rss.hpp"
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -30,7 +32,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -41,24 +42,12 @@ namespace http = corofetch::http;
 namespace page = corofetch::page;
 using namespace std::chrono_literals;
 
+using soak::rss_kib;
+
 namespace {
 
 constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::size_t images_per_page = 100;
-
-std::size_t rss_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      std::size_t kib = 0;
-      status >> kib;
-      return kib;
-    }
-    status.ignore(1 << 12, '\n');
-  }
-  return 0;
-}
 
 std::size_t open_descriptors() {
   std::size_t n = 0;

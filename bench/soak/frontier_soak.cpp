@@ -6,12 +6,13 @@
 //   frontier_soak [URLS] [HOSTS] [STATE_FILE]     defaults 1000000 10000 /tmp/frontier_soak.jnl
 #include <corofetch/crawl/embedded_frontier.hpp>
 
+#include "rss.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,21 +24,9 @@
 namespace crawl = corofetch::crawl;
 using steady = std::chrono::steady_clock;
 
-namespace {
+using soak::rss_kib;
 
-std::size_t rss_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      std::size_t kib = 0;
-      status >> kib;
-      return kib;
-    }
-    status.ignore(1 << 12, '\n');
-  }
-  return 0;
-}
+namespace {
 
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "frontier_soak: FAILED: %s\n", what.c_str());

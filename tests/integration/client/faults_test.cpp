@@ -9,6 +9,7 @@
 #include <corofetch/dns/error.hpp>
 #include <corofetch/http/error.hpp>
 
+#include "common/descriptors.hpp"
 #include "harness.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,7 +18,6 @@
 #include <asio/error.hpp>
 #include <asio/ip/udp.hpp>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -25,16 +25,9 @@ using namespace cf_client_test;
 using corofetch::http::method;
 namespace http = corofetch::http;
 
-namespace {
+using corofetch::test::open_descriptors;
 
-std::size_t open_descriptors() {
-  std::size_t n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    (void)entry;
-    ++n;
-  }
-  return n;
-}
+namespace {
 
 client::client_options fault_options() {
   auto o = loopback_options();

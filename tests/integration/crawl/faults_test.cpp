@@ -5,6 +5,7 @@
 #include <corofetch/client/error.hpp>
 #include <corofetch/http/error.hpp>
 
+#include "common/descriptors.hpp"
 #include "harness.hpp"
 #include "support/net/scripted_server.hpp"
 
@@ -12,7 +13,6 @@
 
 #include <asio/error.hpp>
 
-#include <filesystem>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -23,18 +23,7 @@ using corofetch::test::crawl_server;
 using corofetch::test::script;
 using corofetch::test::scripted_server;
 
-namespace {
-
-std::size_t open_descriptors() {
-  std::size_t n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    (void)entry;
-    ++n;
-  }
-  return n;
-}
-
-}  // namespace
+using corofetch::test::open_descriptors;
 
 TEST_CASE("crawl faults: a broken page is reported with its error, the rest is crawled",
           "[integration]") {

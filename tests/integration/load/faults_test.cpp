@@ -4,12 +4,12 @@
 // exactly the file descriptors it held before.
 #include <corofetch/load/generator.hpp>
 
+#include "common/descriptors.hpp"
 #include "net/scripted_server.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -22,16 +22,9 @@ using corofetch::test::script;
 using corofetch::test::scripted_server;
 using namespace std::chrono_literals;
 
-namespace {
+using corofetch::test::open_descriptors;
 
-std::size_t open_descriptors() {
-  std::size_t n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    (void)entry;
-    ++n;
-  }
-  return n;
-}
+namespace {
 
 struct fault {
   std::string name;

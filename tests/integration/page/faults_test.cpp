@@ -7,6 +7,7 @@
 #include <corofetch/http/error.hpp>
 #include <corofetch/page/loader.hpp>
 
+#include "common/descriptors.hpp"
 #include "support/client/loopback_options.hpp"
 #include "support/net/run.hpp"
 #include "support/net/scripted_server.hpp"
@@ -16,7 +17,6 @@
 
 #include <asio/error.hpp>
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,16 +30,9 @@ using corofetch::test::script;
 using corofetch::test::scripted_server;
 using corofetch::test::site_server;
 
-namespace {
+using corofetch::test::open_descriptors;
 
-std::size_t open_descriptors() {
-  std::size_t n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    (void)entry;
-    ++n;
-  }
-  return n;
-}
+namespace {
 
 struct loaded {
   std::error_code error;
